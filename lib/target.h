@@ -37,9 +37,11 @@ struct rb_target_ops {
 	int (*unbind)(struct rb_target *t);
 	int (*bind)(struct rb_target *t); /* returns once probing is done */
 	/*
-	 * Destroy the old personality and set up @req; the bind this performs
-	 * is the configuration's cold sample, so the loop times it like bind.
-	 * -EOPNOTSUPP when the target cannot be reconfigured.
+	 * Destroy the old personality and set up @req, leaving the new one
+	 * configured but NOT bound: the loop's next bind() is the
+	 * configuration's cold sample. Needs t->force (data is destroyed).
+	 * -EINVAL for an unsupported align/map/mode (reason in t->err),
+	 * -EOPNOTSUPP when the target cannot be reconfigured at all.
 	 */
 	int (*reconfigure)(struct rb_target *t,
 			   const struct rb_config_req *req);
@@ -48,12 +50,45 @@ struct rb_target_ops {
 	void (*close)(struct rb_target *t);
 };
 
-struct rb_target {
-	const struct rb_target_ops *ops;
-	char name[64]; /* as the user named it: namespace0.0, dax0.0 */
+enum rb_method {
+	RB_METHOD_DRIVER, /* sysfs unbind/bind of the memmap-carrying device */
+	RB_METHOD_NAMESPACE, /* disable/enable the namespace (ndctl-style) */
+};
+
+struct rb_target_opts {
 	bool force;
 	bool verbose;
+	enum rb_method method;
+};
+
+struct rb_target_filter {
+	const char *bus; /* ndctl --bus: provider or ndbusN, NULL any */
+	const char *region; /* regionN or N, NULL any */
+};
+
+struct rb_target {
+	const struct rb_target_ops *ops;
+	char name[64]; /* as the kernel names it: namespace0.0, dax0.0 */
+	struct rb_target_opts opts;
+	char err[256]; /* one-line reason for the last failed op */
 	void *priv;
 };
+
+/*
+ * Resolve @names ("namespaceX.Y", "X.Y", "all"; daxctl: "daxX.Y", "X.Y",
+ * "all") to targets. Returns the number found (>= 1) and an array in
+ * *@out, or -EINVAL (malformed name), -ENODEV (no such device) with a
+ * one-line reason in @err.
+ */
+int rb_nd_targets_open(char *const *names, int nr_names,
+		       const struct rb_target_filter *filter,
+		       const struct rb_target_opts *opts,
+		       struct rb_target ***out, char *err, size_t errlen);
+int rb_dax_targets_open(char *const *names, int nr_names,
+			const struct rb_target_filter *filter,
+			const struct rb_target_opts *opts,
+			struct rb_target ***out, char *err, size_t errlen);
+/* ops->close() each target and free the array. */
+void rb_targets_free(struct rb_target **targets, int nr);
 
 #endif /* RB_TARGET_H */
