@@ -121,7 +121,12 @@ struct rb_document {
 	bool complete;
 };
 
-/* Allocation helpers: every returned pointer is owned by the document. */
+/*
+ * Allocation helpers: every returned pointer is owned by the document. A new
+ * document and a new configuration start with complete = true; a live run
+ * clears it when interrupted or when a bind fails. A configuration pointer
+ * is valid until the next rb_document_add_config().
+ */
 struct rb_document *rb_document_new(const char *tool_name, const char *origin);
 void rb_document_free(struct rb_document *doc);
 struct rb_config_result *rb_document_add_config(struct rb_document *doc);
@@ -142,6 +147,64 @@ void rb_warnings_free(struct rb_warnings *w);
  */
 size_t rb_config_values(const struct rb_config_result *cfg,
 			enum rb_source src, double *out);
+
+/* Value of @src in @s; meaningful only when (s->have & src). */
+uint64_t rb_sample_value(const struct rb_sample *s, enum rb_source src);
+void rb_sample_set(struct rb_sample *s, enum rb_source src, uint64_t value);
+
+/* Descriptor of a source by bit or by JSON key; NULL when unknown. */
+const struct rb_source_desc *rb_source_desc(enum rb_source src);
+const struct rb_source_desc *rb_source_by_key(const char *key);
+
+/*
+ * The steady-state nr_pages when every steady sample reports the same
+ * non-zero value. Returns false otherwise (none, or it changed).
+ */
+bool rb_config_nr_pages(const struct rb_config_result *cfg,
+			uint64_t *nr_pages);
+
+/*
+ * Consistency of one configuration: nr_pages identical across the cold,
+ * warmup and steady samples ("nr-pages-inconsistent") and equal to
+ * target.expected_nr_pages when that is known ("nr-pages-unexpected").
+ * Appends to @out the warnings whose id is not already in cfg->warnings;
+ * returns how many it appended, or -ENOMEM. rb_document_to_json() runs it
+ * on every configuration.
+ */
+int rb_config_check(const struct rb_config_result *cfg,
+		    struct rb_warnings *out);
+
+/* Kernel HZ and page size recorded in the fingerprint; 0 when unknown. */
+long rb_document_hz(const struct rb_document *doc);
+long rb_document_page_size(const struct rb_document *doc);
+
+/*
+ * Quantum of @src's values: one jiffy (1000/HZ ms) for memmap_ms, 1 ms
+ * when HZ is unknown, 0 (continuous) for the nanosecond sources.
+ */
+double rb_source_resolution(const struct rb_document *doc,
+			    enum rb_source src);
+
+struct rb_stats;
+
+/*
+ * Statistics of @src over the steady state, with the source's resolution.
+ * Returns 0, or -ENOENT when no sample has the source, or -ENOMEM.
+ */
+int rb_config_stats(const struct rb_document *doc,
+		    const struct rb_config_result *cfg, enum rb_source src,
+		    struct rb_stats *st);
+
+/*
+ * Per-page cost of a memmap source whose steady-state mean is @mean (in
+ * the source's unit): nanoseconds per struct page and milliseconds per GiB
+ * described (nr_pages * page size, 4096 when the fingerprint has none).
+ * False when nr_pages is not constant or @src is not a memmap source.
+ */
+bool rb_config_normalised(const struct rb_document *doc,
+			  const struct rb_config_result *cfg,
+			  enum rb_source src, double mean,
+			  double *ns_per_page, double *ms_per_gib);
 
 /* Serialise with statistics; the caller owns the returned object. */
 struct json_object *rb_document_to_json(const struct rb_document *doc);

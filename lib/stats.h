@@ -45,4 +45,15 @@ double rb_t_quantile(double p, double df);
 double rb_norm_quantile(double p);
 double rb_norm_cdf(double x);
 
+/* Student t distribution function; rb_t_cdf(-t, df) is the upper tail. */
+double rb_t_cdf(double t, double df);
+/* Regularized incomplete beta function I_x(a, b). */
+double rb_incbeta(double a, double b, double x);
+
+/* Helpers on plain arrays, shared with compare. */
+void rb_sort_doubles(double *x, size_t n);
+/* Type 7 (linear interpolation) quantile of an ascending array. */
+double rb_quantile_sorted(const double *s, size_t n, double q);
+double rb_median_sorted(const double *s, size_t n);
+
 #endif /* RB_STATS_H */

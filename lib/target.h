@@ -48,6 +48,14 @@ struct rb_target_ops {
 	/* Put back the configuration and binding state found at open. */
 	int (*restore)(struct rb_target *t);
 	void (*close)(struct rb_target *t);
+	/*
+	 * Add to @rec (a JSON object) what restore() would put back, so a run
+	 * killed by SIGKILL can be repaired by the next invocation through
+	 * rb_target_from_saved(). Keys: "kind" ("nd"/"dax"), "dev", "mode",
+	 * "map", "align", "bound", "bind_dev", "driver", plus identity keys
+	 * that make a stale record fail to match another device.
+	 */
+	int (*save)(struct rb_target *t, struct json_object *rec);
 };
 
 enum rb_method {
@@ -90,5 +98,18 @@ int rb_dax_targets_open(char *const *names, int nr_names,
 			struct rb_target ***out, char *err, size_t errlen);
 /* ops->close() each target and free the array. */
 void rb_targets_free(struct rb_target **targets, int nr);
+
+/*
+ * Open the device named in a record written by ops->save(); its restore()
+ * puts back the recorded configuration and binding state, not the current
+ * one. Returns 0, or -EINVAL (malformed record), -ENODEV (the device is
+ * gone or no longer the one recorded) with a one-line reason in @err.
+ */
+int rb_target_from_saved(struct json_object *rec,
+			 const struct rb_target_opts *opts,
+			 struct rb_target **out, char *err, size_t errlen);
+
+/* Free the strings describe() put in @desc and zero it. */
+void rb_target_desc_clear(struct rb_target_desc *desc);
 
 #endif /* RB_TARGET_H */

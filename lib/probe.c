@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <tracefs.h>
+#include "probe.h"
+
+#define EV_IN "mizd_in"
+#define EV_OUT "mizd_out"
+#define FUNC "memmap_init_zone_device"
+#define MAX_PENDING 64
+
+struct rb_probe {
+	char group[32];
+	char inst_name[64];
+	struct tracefs_instance *inst;
+	struct tracefs_dynevent *in, *out;
+	bool in_created, out_created;
+};
+
+void rb_probe_names(int pid, char *group, size_t glen, char *inst,
+		    size_t ilen)
+{
+	snprintf(group, glen, "rb_bench_%d", pid);
+	snprintf(inst, ilen, "rebind_bench_%d", pid);
+}
+
+/* "1234.567890" (any number of fraction digits) to ns. */
+static bool parse_ts(const char *s, size_t len, uint64_t *ns)
+{
+	uint64_t sec = 0, frac = 0;
+	size_t i = 0, digits = 0;
+
+	if (!len || !isdigit((unsigned char)s[0]))
+		return false;
+	while (i < len && isdigit((unsigned char)s[i]))
+		sec = sec * 10 + (s[i++] - '0');
+	if (i >= len || s[i++] != '.')
+		return false;
+	while (i < len && isdigit((unsigned char)s[i])) {
+		if (digits < 9) {
+			frac = frac * 10 + (s[i] - '0');
+			digits++;
+		}
+		i++;
+	}
+	if (i != len || !digits)
+		return false;
+	while (digits++ < 9)
+		frac *= 10;
+	*ns = sec * 1000000000ull + frac;
+	return true;
+}
+
+/*
+ * One line of the "trace" file: "  comm-PID  [CPU] flags  TS: event: ...".
+ * The comm may hold '-' and spaces, so the pid is read backwards from the
+ * CPU field, skipping the optional "(TGID)" column.
+ */
+static bool parse_line(const char *line, size_t len, int *pid, uint64_t *ns,
+		       bool *entry)
+{
+	const char *end = line + len, *cpu = NULL, *p, *tok;
+	size_t tlen;
+
+	for (p = line; p + 2 < end; p++) {
+		if (p[0] == ' ' && p[1] == '[' && isdigit((unsigned char)p[2])) {
+			const char *q = p + 2;
+
+			while (q < end && isdigit((unsigned char)*q))
+				q++;
+			if (q < end && *q == ']') {
+				cpu = p;
+				break;
+			}
+		}
+	}
+	if (!cpu)
+		return false;
+	p = cpu;
+	while (p > line && p[-1] == ' ')
+		p--;
+	if (p > line && p[-1] == ')') {
+		while (p > line && p[-1] != '(')
+			p--;
+		if (p > line)
+			p--;
+		while (p > line && p[-1] == ' ')
+			p--;
+	}
+	tok = p;
+	while (tok > line && isdigit((unsigned char)tok[-1]))
+		tok--;
+	if (tok == p || tok == line || tok[-1] != '-')
+		return false;
+	*pid = atoi(tok);
+
+	/* After the CPU field: optional flags, then "TS:", then "event:". */
+	p = strchr(cpu, ']') + 1;
+	for (;;) {
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end)
+			return false;
+		tok = p;
+		while (p < end && *p != ' ')
+			p++;
+		tlen = p - tok;
+		if (tlen > 1 && tok[tlen - 1] == ':' &&
+		    parse_ts(tok, tlen - 1, ns))
+			break;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	if ((size_t)(end - p) >= strlen(EV_IN ":") &&
+	    !strncmp(p, EV_IN ":", strlen(EV_IN ":"))) {
+		*entry = true;
+		return true;
+	}
+	if ((size_t)(end - p) >= strlen(EV_OUT ":") &&
+	    !strncmp(p, EV_OUT ":", strlen(EV_OUT ":"))) {
+		*entry = false;
+		return true;
+	}
+	return false;
+}
+
+void rb_probe_parse(const char *text, struct rb_probe_result *res)
+{
+	struct {
+		int pid;
+		uint64_t ns;
+	} pending[MAX_PENDING];
+	unsigned int nr_pending = 0, i;
+	const char *line = text;
+
+	memset(res, 0, sizeof(*res));
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		uint64_t ns;
+		bool entry;
+		int pid;
+
+		if (*line != '#' && parse_line(line, len, &pid, &ns, &entry)) {
+			if (entry) {
+				if (nr_pending < MAX_PENDING) {
+					pending[nr_pending].pid = pid;
+					pending[nr_pending++].ns = ns;
+				} else {
+					res->unpaired++;
+				}
+			} else {
+				/* Innermost open entry of this pid. */
+				for (i = nr_pending; i-- > 0;)
+					if (pending[i].pid == pid)
+						break;
+				if (i < nr_pending && ns >= pending[i].ns) {
+					if (!res->nr_pairs ||
+					    pending[i].ns < res->first_entry_ns)
+						res->first_entry_ns =
+							pending[i].ns;
+					res->total_ns += ns - pending[i].ns;
+					res->nr_pairs++;
+					pending[i] = pending[--nr_pending];
+				} else {
+					res->unpaired++;
+				}
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	res->unpaired += nr_pending;
+}
+
+static int write_file(struct tracefs_instance *inst, const char *file,
+		      const char *val)
+{
+	return tracefs_instance_file_write(inst, file, val) < 0 ?
+		       (errno ? -errno : -EIO) : 0;
+}
+
+static int enable_event(struct rb_probe *p, const char *ev, const char *val)
+{
+	char file[128];
+
+	snprintf(file, sizeof(file), "events/%s/%s/enable", p->group, ev);
+	return write_file(p->inst, file, val);
+}
+
+int rb_probe_open(struct rb_probe **out, char *why, size_t whylen)
+{
+	const char *dir = tracefs_tracing_dir();
+	struct rb_probe *p;
+	char path[512];
+	int rc;
+
+	*out = NULL;
+	if (!dir) {
+		snprintf(why, whylen,
+			 "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
+		return -ENOENT;
+	}
+	snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+	if (access(path, W_OK)) {
+		snprintf(why, whylen, "%s: %s (CONFIG_KPROBE_EVENTS=n?)", path,
+			 strerror(errno));
+		return -ENOENT;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	rb_probe_names(getpid(), p->group, sizeof(p->group), p->inst_name,
+		       sizeof(p->inst_name));
+
+	/* A killed earlier process with our pid may have left these. */
+	rb_probe_remove_stale(p->group, p->inst_name);
+
+	p->in = tracefs_kprobe_alloc(p->group, EV_IN, FUNC, NULL);
+	p->out = tracefs_kretprobe_alloc(p->group, EV_OUT, FUNC, NULL, 0);
+	if (!p->in || !p->out) {
+		rc = -ENOMEM;
+		snprintf(why, whylen, "cannot allocate kprobe definitions");
+		goto fail;
+	}
+	if (tracefs_dynevent_create(p->in)) {
+		rc = errno ? -errno : -EIO;
+		snprintf(why, whylen, "cannot create kprobe on %s: %s", FUNC,
+			 strerror(-rc));
+		goto fail;
+	}
+	p->in_created = true;
+	if (tracefs_dynevent_create(p->out)) {
+		rc = errno ? -errno : -EIO;
+		snprintf(why, whylen, "cannot create kretprobe on %s: %s",
+			 FUNC, strerror(-rc));
+		goto fail;
+	}
+	p->out_created = true;
+	p->inst = tracefs_instance_create(p->inst_name);
+	if (!p->inst) {
+		rc = errno ? -errno : -EIO;
+		snprintf(why, whylen, "cannot create tracefs instance %s: %s",
+			 p->inst_name, strerror(-rc));
+		goto fail;
+	}
+	/* Timestamps comparable across CPUs; the call may migrate. */
+	rc = write_file(p->inst, "trace_clock", "mono");
+	if (!rc)
+		rc = enable_event(p, EV_IN, "1");
+	if (!rc)
+		rc = enable_event(p, EV_OUT, "1");
+	if (!rc)
+		rc = write_file(p->inst, "tracing_on", "1");
+	if (rc) {
+		snprintf(why, whylen, "cannot enable probes in instance %s: %s",
+			 p->inst_name, strerror(-rc));
+		goto fail;
+	}
+	*out = p;
+	return 0;
+fail:
+	rb_probe_close(p);
+	return rc;
+}
+
+int rb_probe_arm(struct rb_probe *p)
+{
+	int fd = tracefs_instance_file_open(p->inst, "trace",
+					    O_WRONLY | O_TRUNC);
+
+	if (fd < 0)
+		return errno ? -errno : -EIO;
+	close(fd);
+	return 0;
+}
+
+int rb_probe_collect(struct rb_probe *p, struct rb_probe_result *res)
+{
+	char *text = tracefs_instance_file_read(p->inst, "trace", NULL);
+
+	if (!text) {
+		memset(res, 0, sizeof(*res));
+		return errno ? -errno : -EIO;
+	}
+	rb_probe_parse(text, res);
+	free(text);
+	return 0;
+}
+
+void rb_probe_close(struct rb_probe *p)
+{
+	if (!p)
+		return;
+	if (p->inst) {
+		write_file(p->inst, "tracing_on", "0");
+		enable_event(p, EV_IN, "0");
+		enable_event(p, EV_OUT, "0");
+		tracefs_instance_destroy(p->inst);
+		tracefs_instance_free(p->inst);
+	}
+	if (p->out_created)
+		tracefs_dynevent_destroy(p->out, true);
+	if (p->in_created)
+		tracefs_dynevent_destroy(p->in, true);
+	tracefs_dynevent_free(p->in);
+	tracefs_dynevent_free(p->out);
+	free(p);
+}
+
+int rb_probe_remove_stale(const char *group, const char *inst)
+{
+	struct tracefs_dynevent **evs;
+	struct tracefs_instance *ti;
+	int rc = 0, i;
+
+	if (!tracefs_tracing_dir())
+		return 0;
+	if (tracefs_instance_exists(inst)) {
+		ti = tracefs_instance_alloc(NULL, inst);
+		if (!ti || tracefs_instance_destroy(ti))
+			rc = errno ? -errno : -EIO;
+		tracefs_instance_free(ti);
+	}
+	evs = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE |
+				       TRACEFS_DYNEVENT_KRETPROBE, group);
+	for (i = 0; evs && evs[i]; i++)
+		if (tracefs_dynevent_destroy(evs[i], true) && !rc)
+			rc = errno ? -errno : -EIO;
+	tracefs_dynevent_list_free(evs);
+	return rc;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a live run must be able to undo: signal flag, one instance per
+ * target (a lock file), and a small record of the original state under
+ * /run/rebind-bench/ written before anything is changed, so that the next
+ * invocation can repair what a SIGKILL left behind.
+ */
+#ifndef RB_RUN_STATE_H
+#define RB_RUN_STATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#define RB_RUN_DIR "/run/rebind-bench"
+
+/*
+ * SIGINT, SIGTERM and SIGHUP only set a flag (no SA_RESTART, so blocking
+ * reads return EINTR); the loop polls it between steps.
+ */
+int rb_signals_install(void);
+bool rb_interrupted(void);
+int rb_interrupt_signal(void); /* the signal received, 0 if none */
+
+/*
+ * The state found before the run and the helpers this run set up. The
+ * target part comes from the target's ops->save() and is handed back to
+ * rb_target_from_saved() for the repair.
+ */
+struct rb_state_record {
+	int pid;
+	char prog[32]; /* ndctl-rebind-bench */
+	char dev[64]; /* namespace0.0, dax0.0 */
+	struct json_object *target; /* owned; NULL until saved */
+	char dyndbg_control[PATH_MAX]; /* "" when dyndbg was not changed */
+	char probe_group[32]; /* "" when no probes were created */
+	char probe_inst[64];
+	char phase[32]; /* last step started: "reconfigure", "rebind"... */
+};
+
+/* Free what a record owns. */
+void rb_state_record_release(struct rb_state_record *rec);
+
+struct rb_run_state {
+	char dev[64];
+	char lock_path[PATH_MAX];
+	char state_path[PATH_MAX];
+	int lock_fd;
+	bool saved;
+	struct rb_state_record rec;
+};
+
+/*
+ * Take the per-target lock (directory below @root, see sysroot.h).
+ * Returns 0, or -EBUSY when another run holds it, -errno otherwise, with
+ * a one-line reason in @why.
+ */
+int rb_run_state_lock(struct rb_run_state *rs, const char *root,
+		      const char *dev, char *why, size_t len);
+
+/*
+ * A record left by an earlier run that did not finish: 1 and *@out
+ * filled (release it), 0 when there is none, -errno when it cannot be
+ * read or parsed.
+ */
+int rb_run_state_find_stale(struct rb_run_state *rs,
+			    struct rb_state_record *out);
+
+/* Write rs->rec atomically (temp file + rename + fsync). */
+int rb_run_state_save(struct rb_run_state *rs);
+
+/* Update the phase field and save; cheap enough for every step. */
+int rb_run_state_phase(struct rb_run_state *rs, const char *phase);
+
+/* Remove the record after a clean restore. */
+int rb_run_state_clear(struct rb_run_state *rs);
+
+/* Release the lock and free rs->rec; the record file (if any) stays. */
+void rb_run_state_unlock(struct rb_run_state *rs);
+
+/* JSON round trip of a record (exposed for unit tests). */
+char *rb_state_record_to_json(const struct rb_state_record *rec);
+int rb_state_record_from_json(const char *text, struct rb_state_record *rec);
+
+#endif /* RB_RUN_STATE_H */

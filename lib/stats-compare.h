@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Two-sample statistics for base (x) versus new (y) timings. Ratios are
+ * always new / base, so a value below 1 means the new kernel is faster.
+ * Rank methods (MWU, Hodges-Lehmann) keep their power on skewed, outlier-
+ * prone latencies; Fieller and Welch-on-logs give the CI of the change of
+ * the mean that changelogs quote.
+ */
+#ifndef RB_STATS_COMPARE_H
+#define RB_STATS_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Two-sided Mann-Whitney U test, as scipy.stats.mannwhitneyu(x, y). */
+struct rb_mwu {
+	double u; /* U of x: pairs with x > y, ties counting one half */
+	double z; /* normal approximation (continuity-corrected), or 0 */
+	double p; /* two-sided */
+	bool exact; /* exact null distribution: no ties, min(m, n) < 8 */
+	size_t tied_values; /* values that share their rank with another */
+};
+
+/*
+ * A ratio estimate with its confidence interval. bounded is false when the
+ * interval is not a finite interval (Fieller with a denominator mean not
+ * significantly different from zero); lo/hi are then -inf/+inf.
+ */
+struct rb_ratio_ci {
+	double est, lo, hi;
+	bool bounded;
+	double df; /* degrees of freedom used, 0 when not a t interval */
+};
+
+/* Welch's t test on log(values): ratio of geometric means. */
+struct rb_welch_log {
+	double t, df, p;
+	struct rb_ratio_ci ratio;
+};
+
+/* Return 0, -EINVAL for too few values, -EDOM for values <= 0 (logs). */
+int rb_mwu_test(const double *x, size_t m, const double *y, size_t n,
+		struct rb_mwu *r);
+
+/*
+ * Hodges-Lehmann estimate of the ratio: exp of the median of all
+ * log(y_j) - log(x_i); CI from the order statistics of those differences
+ * (Moses), with the rank computed from the normal approximation.
+ */
+int rb_hodges_lehmann_ratio(const double *x, size_t m, const double *y,
+			    size_t n, double conf, struct rb_ratio_ci *r);
+
+/* Fieller's interval of mean(y) / mean(x), Welch-Satterthwaite df. */
+int rb_fieller_ratio(const double *x, size_t m, const double *y, size_t n,
+		     double conf, struct rb_ratio_ci *r);
+
+int rb_welch_log_test(const double *x, size_t m, const double *y, size_t n,
+		      double conf, struct rb_welch_log *r);
+
+#endif /* RB_STATS_COMPARE_H */

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# daxctl-rebind-bench in the guest: device_dax rebinds of a pmem-backed
+# dax device at align 4K and 2M. The document must match `daxctl list` and
+# the raw dmesg lines, probe and kmsg agree within a jiffy + 1 ms, the
+# device ends bound to device_dax, dyndbg and tracefs are as before; the
+# read-only align and a system-ram device are refused.
+. "$RB_LIB"
+
+BENCH=daxctl-rebind-bench
+have_tool $BENCH || { t_skip "$BENCH" "not built"; t_done; exit 77; }
+TRACING=/sys/kernel/tracing
+[ -d $TRACING/instances ] || mount -t tracefs nodev $TRACING
+
+snapshot()
+{
+	daxctl list -D | jq -c '[.. | objects | select(.chardev? != null) |
+		{chardev, size, align, mode}] | sort_by(.chardev)'
+	binding_state
+	echo "dyndbg $(dyndbg_memmap_flags)"
+	echo "instances $(ls $TRACING/instances | tr '\n' ' ')"
+	echo "kprobes $(cat $TRACING/kprobe_events | tr '\n' ' ')"
+	echo "records $(ls /run/rebind-bench 2>/dev/null | grep json | tr '\n' ' ')"
+}
+
+# Every bind of the document against dmesg, and probe against kmsg.
+check_doc()
+{
+	name=$1 doc=$2 nsamp=$3
+	t_is "$name: $nsamp binds sampled" \
+		"$(json '[.configurations[] | .warmup[]?, .samples[]?] |
+			length' "$doc")" "$nsamp"
+	json '.configurations[] | .warmup[]?, .samples[]? |
+		"\(.kernel_ts_usec) \(.nr_pages)"' "$doc" | sort -n \
+		>"$RB_OUT/$name.doc-lines"
+	dmesg | sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] .*memmap_init_zone_device initialised \([0-9]*\) pages in.*/\1\2 \3/p' |
+		awk -v lo="$(head -n 1 "$RB_OUT/$name.doc-lines" | cut -d' ' -f1)" \
+		    -v hi="$(tail -n 1 "$RB_OUT/$name.doc-lines" | cut -d' ' -f1)" \
+		    '$1 + 0 >= lo + 0 && $1 + 0 <= hi + 0' \
+		>"$RB_OUT/$name.dmesg-lines"
+	t_is "$name: samples are exactly the dmesg memmap lines of the run" \
+		"$(md5sum <"$RB_OUT/$name.dmesg-lines")" \
+		"$(md5sum <"$RB_OUT/$name.doc-lines")"
+	hz=$(json '.fingerprint.hz' "$doc")
+	[ -n "$hz" ] || hz=250
+	json '.configurations[] | .warmup[]?, .samples[]? |
+		.memmap_ns / 1e6 - .memmap_ms' "$doc" |
+		awk '{ print ($1 < 0) ? -$1 : $1 }' | sort -n \
+		>"$RB_OUT/$name.diff"
+	t_diag "$name: |probe - kmsg| ms: $(tr '\n' ' ' <"$RB_OUT/$name.diff")"
+	t_is "$name: probe and kmsg agree within 1000/HZ + 1 ms (median, 80% of binds)" \
+		"$(awk -v tol="$(awk -v hz="$hz" 'BEGIN { print 1000 / hz + 1 }')" \
+			'{ v[NR] = $1; if ($1 <= tol) ok++ }
+			END { med = v[int((NR + 1) / 2)];
+				print (med <= tol && ok * 5 >= NR * 4) ? "yes" : "no" }' \
+			"$RB_OUT/$name.diff")" yes
+	json '.configurations[] | "\(.target.dev) align=\(.target.align) pages=\(.nr_pages): memmap \([.samples[].memmap_ms] | add / length) ms (kmsg), \([.samples[].memmap_ns] | add / length / 1e6) ms (probe), bind \([.samples[].bind_ns] | add / length / 1e6) ms, unbind \([.samples[].unbind_ns] | add / length / 1e6) ms"' "$doc" |
+		while read -r l; do t_diag "$l"; done
+}
+
+for align in 4K 2M; do
+	t_ok "$align: namespace0.0 as devdax align $align" \
+		ndctl create-namespace -f -e namespace0.0 -m devdax -a $align
+	dev=$(daxctl list -D | json '.. | objects | .chardev? // empty' |
+		head -n 1)
+	t_like "$align: daxctl lists a dax device" "$dev" '^dax[0-9]+\.[0-9]+$'
+	before=$(snapshot)
+	start=$(awk '{ printf "%d\n", $1 * 100 }' /proc/uptime)
+	t_ok "$align: 1 warmup + 8 rebinds of $dev" \
+		$BENCH --warmup 1 --runs 8 -o "$RB_OUT/$align.json" "$dev"
+	end=$(awk '{ printf "%d\n", $1 * 100 }' /proc/uptime)
+	t_diag "$align: tool cycle $(( (end - start) * 10 / 9 )) ms per rebind (whole run / 9)"
+	doc=$RB_OUT/$align.json
+	check_doc "$align" "$doc" 9
+	t_is "$align: configuration matches daxctl list" \
+		"$(json '.configurations[0].target | "\(.dev) \(.align) \(.size)"' "$doc")" \
+		"$(daxctl list -d "$dev" | jq -r '.. | objects |
+			select(.chardev? != null) | "\(.chardev) \(.align) \(.size)"')"
+	t_is "$align: rebinds $dev on device_dax (dax bus)" \
+		"$(json '.configurations[0].target | "\(.bind_bus) \(.bind_dev) \(.driver)"' "$doc")" \
+		"dax $dev device_dax"
+	t_is "$align: nr_pages identical across binds" \
+		"$(json '[.configurations[0].samples[].nr_pages] | unique | length' "$doc")" 1
+	t_is "$align: bound to device_dax, dyndbg and tracefs as before" \
+		"$(snapshot)" "$before"
+done
+
+t_fails "align of a pmem-backed device is read-only" \
+	$BENCH --force --align 4K --runs 1 "$dev"
+t_like "... with a pointer to ndctl-rebind-bench" \
+	"$($BENCH --force --align 4K --runs 1 "$dev" 2>&1 >/dev/null)" \
+	'ndctl-rebind-bench --mode devdax --align'
+t_is "... and nothing changed" "$(snapshot)" "$before"
+
+# A device whose memory was hot-added as System RAM is refused.
+modprobe kmem 2>/dev/null
+if daxctl reconfigure-device -m system-ram -f "$dev" >/dev/null 2>&1; then
+	ram=$(snapshot)
+	$BENCH --runs 1 "$dev" >/dev/null 2>"$RB_OUT/kmem.err"
+	t_is "system-ram device refused as busy (exit 4)" "$?" 4
+	t_like "... with a clear message" "$(cat "$RB_OUT/kmem.err")" \
+		'system-ram'
+	t_is "... and nothing changed" "$(snapshot)" "$ram"
+	daxctl reconfigure-device -m devdax -f "$dev" >/dev/null 2>&1
+else
+	t_skip "system-ram device refused" "the guest cannot online $dev as RAM"
+fi
+t_done

@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for guest scripts (test/vm/guest-*.sh), sourced with
+#	. "$RB_LIB"
+# TAP output: every check prints "ok N - what" or "not ok N - what";
+# t_done prints the plan and returns non-zero when a check failed, so a
+# script ends with `t_done`, and its exit status becomes the VM's verdict.
+#
+# Environment set by the VM's /init:
+#	RB_OUT		results directory; its files appear in the host's --out
+#	RB_PMEM		nvdimm | e820
+#	RB_SIZE		pmem size, e.g. 1G
+#	RB_LABELS	1 when the region was switched to labelled mode
+# Tools in the guest: busybox, kmod, ndctl, daxctl, jq, and the project's
+# ndctl-rebind-bench / daxctl-rebind-bench when they were built.
+
+T_N=0
+T_FAILED=0
+
+t_diag()
+{
+	echo "$*" | sed 's/^/# /'
+}
+
+t_pass()
+{
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $*"
+}
+
+t_fail()
+{
+	T_N=$((T_N + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_N - $*"
+}
+
+# t_ok WHAT CMD [ARG...]: passes when CMD succeeds; shows its output if not.
+t_ok()
+{
+	_what=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		t_pass "$_what"
+	else
+		t_fail "$_what"
+		t_diag "command: $*" "$_out"
+	fi
+}
+
+# t_fails WHAT CMD [ARG...]: passes when CMD exits non-zero.
+t_fails()
+{
+	_what=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		t_fail "$_what"
+		t_diag "command unexpectedly succeeded: $*" "$_out"
+	else
+		t_pass "$_what"
+	fi
+}
+
+# t_is WHAT GOT WANT: string equality.
+t_is()
+{
+	if [ "$2" = "$3" ]; then
+		t_pass "$1"
+	else
+		t_fail "$1"
+		t_diag "got:  '$2'" "want: '$3'"
+	fi
+}
+
+# t_like WHAT STRING EREGEX
+t_like()
+{
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		t_pass "$1"
+	else
+		t_fail "$1"
+		t_diag "'$2'" "does not match /$3/"
+	fi
+}
+
+t_skip()
+{
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1 # SKIP $2"
+}
+
+# t_bail WHY: abandon the script (e.g. a precondition for every later check
+# failed).
+t_bail()
+{
+	echo "Bail out! $*"
+	exit 1
+}
+
+t_done()
+{
+	echo "1..$T_N"
+	[ "$T_N" -gt 0 ] && [ "$T_FAILED" = 0 ]
+}
+
+# json FILTER [FILE]: jq -r on FILE or stdin, empty on null.
+json()
+{
+	jq -r "($1) // empty" ${2:+"$2"}
+}
+
+# Kernel log helpers.  The memmap line is a pr_debug on Debian's kernel.
+
+MEMMAP_RE='memmap_init_zone_device initialised [0-9]+ pages in [0-9]+ms'
+
+dyndbg_memmap()	# on | off
+{
+	case $1 in
+	on)	echo 'func memmap_init_zone_device +p' ;;
+	off)	echo 'func memmap_init_zone_device -p' ;;
+	esac >/proc/dynamic_debug/control
+}
+
+# dyndbg_memmap_flags: the callsite's current flags, e.g. "=p" or "=_".
+dyndbg_memmap_flags()
+{
+	awk '$2 ~ /[] ]memmap_init_zone_device$/ { print $3 }' \
+		/proc/dynamic_debug/control
+}
+
+# kmsg_mark NAME: a marker in the kernel log; kmsg_since NAME prints the
+# log after it.
+kmsg_mark()
+{
+	echo "rb-mark $1" >/dev/kmsg
+}
+
+kmsg_since()
+{
+	dmesg | sed -n "/rb-mark $1\$/,\$p" | sed 1d
+}
+
+# memmap_pages_since NAME: nr_pages of each memmap line after the marker.
+memmap_pages_since()
+{
+	kmsg_since "$1" | grep -Eo "$MEMMAP_RE" | awk '{ print $3 }'
+}
+
+# binding_state: "device driver" for every nd and dax bus device, sorted;
+# compare snapshots to check a run left the drivers as it found them.
+binding_state()
+{
+	for d in /sys/bus/nd/devices/* /sys/bus/dax/devices/*; do
+		[ -e "$d" ] || continue
+		drv=-
+		[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+		echo "$(basename "$d") $drv"
+	done | sort
+}
+
+# have_tool NAME: the project's executable was built into this image.
+have_tool()
+{
+	command -v "$1" >/dev/null 2>&1
+}

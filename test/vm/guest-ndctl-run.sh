@@ -1,0 +1,272 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ndctl-rebind-bench in the guest, one part per VM (the argument):
+#   keep           keep the configuration: driver and namespace method
+#   matrix-fsdax   --mode fsdax --map dev,mem
+#   matrix-devdax  --mode devdax --align 4K,2M (and 1G on 4G)
+#   signals        SIGINT and SIGKILL mid-run
+# After each run: the document matches `ndctl list` and the raw dmesg
+# lines, probe and kmsg agree within a jiffy + 1 ms, and the namespace,
+# bindings, dyndbg flags and tracefs are as before.
+. "$RB_LIB"
+
+BENCH=ndctl-rebind-bench
+have_tool $BENCH || { t_skip "$BENCH" "not built"; t_done; exit 77; }
+TRACING=/sys/kernel/tracing
+[ -d $TRACING/instances ] || mount -t tracefs nodev $TRACING
+
+# What a run must leave as it found it.
+ns_state()
+{
+	ndctl list -N | jq -c '[.. | objects | select(.dev? // "" |
+		startswith("namespace")) | {dev, mode, map, align, size}] |
+		sort_by(.dev)'
+}
+
+helpers_state()
+{
+	echo "dyndbg $(dyndbg_memmap_flags)"
+	echo "instances $(ls $TRACING/instances | tr '\n' ' ')"
+	echo "kprobes $(cat $TRACING/kprobe_events | tr '\n' ' ')"
+	echo "records $(ls /run/rebind-bench 2>/dev/null | grep json | tr '\n' ' ')"
+}
+
+snapshot()
+{
+	ns_state
+	binding_state
+	helpers_state
+}
+
+uptime_cs()
+{
+	awk '{ printf "%d\n", $1 * 100 }' /proc/uptime
+}
+
+# check_doc NAME DOC NCONFIGS NSAMPLES: structure, dmesg, probe vs kmsg.
+check_doc()
+{
+	name=$1 doc=$2 ncfg=$3 nsamp=$4
+	t_is "$name: $ncfg configuration(s)" \
+		"$(json '.configurations | length' "$doc")" "$ncfg"
+	t_is "$name: $nsamp binds sampled (cold + warmup + runs)" \
+		"$(json '[.configurations[] | (.cold // empty), .warmup[]?,
+			.samples[]?] | length' "$doc")" "$nsamp"
+	t_is "$name: every bind has kmsg, probe and wall values" \
+		"$(json '[.configurations[] | (.cold // empty), .warmup[]?,
+			.samples[]? | select(.memmap_ms == null or
+			.memmap_ns == null or .bind_ns == null)] | length' \
+			"$doc")" 0
+
+	# "<printk time> <nr_pages>" of every sampled bind, and of every
+	# memmap line dmesg holds in the same time span.
+	json '.configurations[] | (.cold // empty), .warmup[]?, .samples[]? |
+		"\(.kernel_ts_usec) \(.nr_pages)"' "$doc" | sort -n \
+		>"$RB_OUT/$name.doc-lines"
+	dmesg | sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] .*memmap_init_zone_device initialised \([0-9]*\) pages in.*/\1\2 \3/p' |
+		awk -v lo="$(head -n 1 "$RB_OUT/$name.doc-lines" | cut -d' ' -f1)" \
+		    -v hi="$(tail -n 1 "$RB_OUT/$name.doc-lines" | cut -d' ' -f1)" \
+		    '$1 + 0 >= lo + 0 && $1 + 0 <= hi + 0' \
+		>"$RB_OUT/$name.dmesg-lines"
+	t_is "$name: samples are exactly the dmesg memmap lines of the run" \
+		"$(md5sum <"$RB_OUT/$name.dmesg-lines")" \
+		"$(md5sum <"$RB_OUT/$name.doc-lines")"
+	t_like "$name: the window holds the expected number of lines" \
+		"$(wc -l <"$RB_OUT/$name.dmesg-lines")" "^ *$nsamp\$"
+
+	# Per bind: |probe - kmsg| <= one jiffy + 1 ms. Under TCG on a loaded
+	# host the guest tick can be late, so report every bind and require
+	# the median and 4 of 5 binds to hold.
+	hz=$(json '.fingerprint.hz' "$doc")
+	[ -n "$hz" ] || hz=250
+	json '.configurations[] | (.cold // empty), .warmup[]?, .samples[]? |
+		.memmap_ns / 1e6 - .memmap_ms' "$doc" |
+		awk '{ print ($1 < 0) ? -$1 : $1 }' | sort -n \
+		>"$RB_OUT/$name.diff"
+	t_diag "$name: |probe - kmsg| ms: $(tr '\n' ' ' <"$RB_OUT/$name.diff")"
+	t_is "$name: probe and kmsg agree within 1000/HZ + 1 ms (median, 80% of binds)" \
+		"$(awk -v tol="$(awk -v hz="$hz" 'BEGIN { print 1000 / hz + 1 }')" \
+			'{ v[NR] = $1; if ($1 <= tol) ok++ }
+			END { med = v[int((NR + 1) / 2)];
+				print (med <= tol && ok * 5 >= NR * 4) ? "yes" : "no" }' \
+			"$RB_OUT/$name.diff")" yes
+	t_is "$name: the document is complete" "$(json '.complete' "$doc")" \
+		true
+}
+
+summary()
+{
+	json '.configurations[] | "\(.target.mode) map=\(.target.map) align=\(.target.align) pages=\(.nr_pages): memmap \([.samples[].memmap_ms] | add / length) ms (kmsg), \([.samples[].memmap_ns] | add / length / 1e6) ms (probe), bind \([.samples[].bind_ns] | add / length / 1e6) ms, unbind \([.samples[].unbind_ns] | add / length / 1e6) ms"' "$1" |
+		while read -r l; do t_diag "$l"; done
+}
+
+# A reconfiguration rebuilds the personality on the region's next pfn/dax
+# seed, so after a matrix run compare bindings by device type.
+snapshot_by_type()
+{
+	ns_state
+	binding_state | sed 's/^\(pfn\|dax\|btt\)[0-9]*\.[0-9]* /\1 /' | sort
+	helpers_state
+}
+
+part=${1:-keep}
+ns=namespace0.0
+case $RB_SIZE in
+1G)	devpages=257536 mempages=262144 ;;
+4G)	devpages=1031680 mempages=1048576 ;;
+esac
+if [ "$RB_PMEM" = e820 ]; then
+	# A raw namespace on a pagemap region: nd_pmem maps it whole.
+	devpages=$mempages
+elif [ "$RB_LABELS" = 1 ]; then
+	ns=$(ndctl create-namespace -r region0 -s 512M -m fsdax -M dev |
+		json '.dev')
+	t_like "a labelled 512M fsdax namespace" "$ns" '^namespace[0-9.]+$'
+	devpages=128512 mempages=131072
+else
+	t_ok "set up $ns as fsdax map=dev" \
+		ndctl create-namespace -f -e $ns -m fsdax -M dev
+fi
+
+case $part in
+keep)
+# --- A: keep the configuration, method driver ---------------------------
+before=$(snapshot)
+listed=$(ndctl list -n $ns | jq -c '.. | objects | select(.dev? == "'$ns'")')
+start=$(uptime_cs)
+t_ok "A: 1 warmup + 10 rebinds of $ns" \
+	$BENCH --warmup 1 --runs 8 -o "$RB_OUT/a.json" $ns
+end=$(uptime_cs)
+check_doc a "$RB_OUT/a.json" 1 9
+t_is "A: document's configuration matches ndctl list" \
+	"$(json '.configurations[0].target | "\(.dev) \(.mode) \(.map) \(.align) \(.size)"' "$RB_OUT/a.json")" \
+	"$(echo "$listed" | jq -r '"\(.dev) \(.mode) \(.map) \(.align) \(.size)"')"
+t_is "A: nr_pages of every sample is $devpages" \
+	"$(json '[.configurations[0].samples[].nr_pages] | unique | .[]' \
+		"$RB_OUT/a.json")" $devpages
+bind_dev=$(json '.configurations[0].target.bind_dev' "$RB_OUT/a.json")
+if [ "$RB_PMEM" = e820 ]; then
+	t_is "A: rebinds the raw namespace itself" "$bind_dev" $ns
+else
+	t_like "A: rebinds a pfn device" "$bind_dev" '^pfn[0-9]+\.[0-9]+$'
+fi
+t_is "A: ... which is bound to nd_pmem, as the document says" \
+	"$(basename "$(readlink /sys/bus/nd/devices/$bind_dev/driver)")" \
+	"$(json '.configurations[0].target.driver' "$RB_OUT/a.json")"
+summary "$RB_OUT/a.json"
+t_is "A: namespace, bindings, dyndbg, tracefs as before" "$(snapshot)" \
+	"$before"
+
+# Cycle time per measured rebind: the tool's marginal cost (a 12-run minus
+# a 2-run invocation, over 10) against the floor, a loop of raw sysfs
+# unbind/bind writes of the same device.
+start=$(uptime_cs)
+$BENCH --runs 2 -o /dev/null $ns 2>/dev/null
+mid=$(uptime_cs)
+$BENCH --runs 12 -o /dev/null $ns 2>/dev/null
+end=$(uptime_cs)
+tool=$(( ((end - mid) - (mid - start)) ))
+start=$(uptime_cs)
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	echo "$bind_dev" >/sys/bus/nd/drivers/nd_pmem/unbind
+	echo "$bind_dev" >/sys/bus/nd/drivers/nd_pmem/bind
+done
+end=$(uptime_cs)
+floor=$((end - start))
+t_diag "cycle per rebind: tool $((tool * 10 / 10)) ms, raw sysfs floor $((floor * 10 / 10)) ms"
+t_is "A: after the timing runs and the raw loop, still as before" \
+	"$(snapshot)" "$before"
+
+# --- B: the same with --method namespace (memmap init in a kworker) ----
+before=$(snapshot)
+t_ok "B: 5 rebinds with --method namespace" \
+	$BENCH --method namespace --runs 4 -o "$RB_OUT/b.json" $ns
+check_doc b "$RB_OUT/b.json" 1 4
+t_is "B: nr_pages of every sample is $devpages" \
+	"$(json '[.configurations[0].samples[].nr_pages] | unique | .[]' \
+		"$RB_OUT/b.json")" $devpages
+summary "$RB_OUT/b.json"
+t_is "B: everything as before" "$(snapshot)" "$before"
+;;
+
+matrix-fsdax)
+# --- C: the matrix; each configuration's cold bind, then the runs ------
+before=$(snapshot_by_type)
+t_fails "C: reconfiguring without --force is refused" \
+	$BENCH --mode fsdax --map mem --runs 2 $ns
+t_is "C: ... and changed nothing" "$(snapshot_by_type)" "$before"
+t_ok "C: fsdax x map dev,mem, 3 rebinds each" \
+	$BENCH --force --mode fsdax --map dev,mem --runs 3 \
+		-o "$RB_OUT/c1.json" $ns
+check_doc c1 "$RB_OUT/c1.json" 2 8
+t_is "C: configurations are fsdax/dev then fsdax/mem" \
+	"$(json '[.configurations[].target | "\(.mode)/\(.map)"] | join(" ")' \
+		"$RB_OUT/c1.json")" "fsdax/dev fsdax/mem"
+t_is "C: page counts $devpages (map=dev) and $mempages (map=mem)" \
+	"$(json '[.configurations[].nr_pages] | join(" ")' \
+		"$RB_OUT/c1.json")" "$devpages $mempages"
+summary "$RB_OUT/c1.json"
+t_is "C: back to fsdax map=dev, bindings and helpers as before" \
+	"$(snapshot_by_type)" "$before"
+;;
+
+matrix-devdax)
+aligns=4K,2M runs=3
+[ "$RB_SIZE" = 4G ] && aligns=4K,2M,1G runs=2
+before=$(snapshot_by_type)
+n=$(echo $aligns | tr ',' '\n' | wc -l)
+t_ok "C: devdax x align $aligns, 3 rebinds each" \
+	$BENCH --force --mode devdax --align $aligns --runs $runs \
+		-o "$RB_OUT/c2.json" $ns
+check_doc c2 "$RB_OUT/c2.json" "$n" $((n * (runs + 1)))
+t_is "C: devdax configurations carry the requested aligns" \
+	"$(json '[.configurations[].target | "\(.mode)/\(.align)"] |
+		join(" ")' "$RB_OUT/c2.json")" \
+	"$(echo $aligns | sed 's/4K/devdax\/4096/; s/2M/devdax\/2097152/;
+		s/1G/devdax\/1073741824/; s/,/ /g')"
+t_is "C: nr_pages identical within each configuration" \
+	"$(json '[.configurations[] | [(.cold // empty), .samples[] |
+		.nr_pages] | unique | length] | unique | .[]' \
+		"$RB_OUT/c2.json")" 1
+summary "$RB_OUT/c2.json"
+t_is "C: back to fsdax map=dev after devdax" "$(snapshot_by_type)" "$before"
+;;
+
+signals)
+# --- D: SIGINT mid-run ------------------------------------------------------
+before=$(snapshot)
+$BENCH --runs 100000 -o "$RB_OUT/d.json" $ns 2>"$RB_OUT/d.err" &
+pid=$!
+sleep 3
+kill -INT $pid
+wait $pid
+rc=$?
+t_is "D: SIGINT exits with status 5 (interrupted)" "$rc" 5
+t_is "D: the partial document is marked incomplete" \
+	"$(json '"\(.complete) \(.configurations[0].complete)"' \
+		"$RB_OUT/d.json")" "false false"
+t_like "D: it holds the samples taken so far" \
+	"$(json '.configurations[0].samples | length' "$RB_OUT/d.json")" \
+	'^[1-9][0-9]*$'
+t_is "D: namespace, bindings, dyndbg, tracefs restored" "$(snapshot)" \
+	"$before"
+
+# --- E: SIGKILL mid-run, repaired by the next invocation --------------------
+$BENCH --runs 100000 -o "$RB_OUT/e.json" $ns 2>"$RB_OUT/e.err" &
+pid=$!
+sleep 3
+kill -KILL $pid
+wait $pid
+t_like "E: the killed run left its state record" \
+	"$(ls /run/rebind-bench)" "$ns.json"
+t_diag "$(cat /run/rebind-bench/$ns.json)"
+$BENCH --runs 2 -o "$RB_OUT/e2.json" $ns 2>"$RB_OUT/e2.err"
+t_is "E: the next run repairs it and runs" "$?" 0
+t_like "E: ... saying so" "$(cat "$RB_OUT/e2.err")" "was killed"
+t_is "E: everything as before the killed run" "$(snapshot)" "$before"
+;;
+*)
+	t_bail "unknown part '$part'"
+	;;
+esac
+t_done

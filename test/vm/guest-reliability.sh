@@ -1,0 +1,478 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-reliability.sh PART: faults a run must survive (issue 8).
+#
+#   signals-fsdax   SIGINT/SIGTERM at random points of plain and reconfiguring
+#                   runs on an fsdax namespace (label-less 1G)
+#   signals-devdax  the same on a devdax namespace, through both programs
+#                   (labelled region, 512M namespace)
+#   busy            SIGKILL then the next invocation; busy devices: mapped
+#                   and open /dev/daxX.Y, system-ram mode, held or mounted
+#                   /dev/pmemX; each refused without --force, data unchanged
+#   gaps            kernel-side gaps: tracefs unmounted, dynamic debug
+#                   unavailable, /dev/kmsg overrun
+#
+# After every fault: the namespace is enabled in its original mode, map and
+# align, every nd/dax device has the driver it had, dyndbg flags, tracefs
+# instances and kprobe events are as before, no state record is left in
+# /run/rebind-bench, and an interrupted run wrote its partial document
+# marked incomplete.
+. "$RB_LIB"
+
+ND=ndctl-rebind-bench
+DAX=daxctl-rebind-bench
+TRACING=/sys/kernel/tracing
+RUNDIR=/run/rebind-bench
+part=${1:-}
+have_tool $ND || { t_skip "$ND" "not built"; t_done; exit 77; }
+[ -d $TRACING/instances ] || mount -t tracefs nodev $TRACING
+
+# --- state snapshots --------------------------------------------------
+
+ns_state()
+{
+	ndctl list -N | jq -c '[.. | objects | select(.dev? // "" |
+		startswith("namespace")) |
+		{dev, mode, map, align, size, uuid, chardev, blockdev}] |
+		sort_by(.dev)'
+}
+
+helpers_state()
+{
+	echo "dyndbg $(dyndbg_memmap_flags)"
+	echo "instances $(ls $TRACING/instances 2>/dev/null | tr '\n' ' ')"
+	echo "kprobes $(cat $TRACING/kprobe_events 2>/dev/null | tr '\n' ' ')"
+	echo "records $(ls $RUNDIR 2>/dev/null | grep -v '\.lock$' |
+		tr '\n' ' ')"
+}
+
+snapshot()
+{
+	ns_state
+	binding_state
+	daxctl list -D 2>/dev/null | jq -c '[.. | objects |
+		select(.chardev? != null) | {chardev, mode, align}]'
+	helpers_state
+}
+
+# Last phase the run recorded in its state record, "none" without one.
+run_phase()
+{
+	p=$(cat $RUNDIR/*.json 2>/dev/null | jq -r '.phase // empty' \
+		2>/dev/null | head -n 1)
+	echo "${p:-none}"
+}
+
+uptime_ms()
+{
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# rand N: 0 .. N-1.
+rand()
+{
+	echo $(( $(od -An -N4 -tu4 /dev/urandom) % $1 ))
+}
+
+# one_line WHAT FILE: stderr of a refused run is exactly one error line.
+one_line()
+{
+	t_is "$1: one line on stderr" "$(grep -c '' "$2")" 1
+	t_like "$1: it is an error" "$(head -n 1 "$2")" \
+		'^(ndctl|daxctl)-rebind-bench: error: '
+}
+
+PHASES=""
+SURVIVED=0
+TRIED=0
+
+# signal_trial NAME SIGNAL MAX_DELAY_MS CMD...: start CMD with --output,
+# send SIGNAL after a random delay, then check that everything is as it
+# was and that an interrupted run left an incomplete document.
+signal_trial()
+{
+	name=$1 sig=$2 max=$3
+	shift 3
+	doc=$RB_OUT/$name.json
+	rm -f "$doc"
+	before=$(snapshot)
+	delay=$(rand "$max")
+	"$@" --output "$doc" >/dev/null 2>"$RB_OUT/$name.err" &
+	pid=$!
+	usleep $((delay * 1000))
+	phase=$(run_phase)
+	kill -"$sig" $pid 2>/dev/null
+	wait $pid
+	rc=$?
+	TRIED=$((TRIED + 1))
+	PHASES="$PHASES $phase"
+	after=$(snapshot)
+	ok=1
+	case $rc in
+	5)
+		# Interrupted: a partial document, marked incomplete.
+		if [ ! -s "$doc" ] ||
+		   [ "$(json '.complete' "$doc")" != false ]; then
+			t_fail "$name: $sig after ${delay} ms ($phase): no" \
+				"partial document marked incomplete"
+			ok=0
+		fi
+		;;
+	0)
+		# Finished before the signal arrived.
+		[ "$(json '.complete' "$doc")" = true ] || {
+			t_fail "$name: exit 0 but no complete document"
+			ok=0
+		}
+		;;
+	*)
+		t_fail "$name: $sig after ${delay} ms ($phase): exit $rc," \
+			"want 5 (or 0 when already done)"
+		t_diag "$(head -n 5 "$RB_OUT/$name.err")"
+		ok=0
+		;;
+	esac
+	if [ "$before" != "$after" ]; then
+		t_fail "$name: $sig after ${delay} ms ($phase): state changed"
+		t_diag "before:" "$before" "after:" "$after"
+		ok=0
+	fi
+	if [ $ok = 1 ]; then
+		SURVIVED=$((SURVIVED + 1))
+		t_pass "$name: $sig after ${delay} ms ($phase): exit $rc," \
+			"all restored"
+	fi
+}
+
+# calibrate CMD...: duration of an uninterrupted run in ms (min 200).
+calibrate()
+{
+	s=$(uptime_ms)
+	"$@" --output "$RB_OUT/calibrate.json" >/dev/null \
+		2>"$RB_OUT/calibrate.err" || {
+		t_fail "uninterrupted run: $*"
+		t_diag "$(head -n 5 "$RB_OUT/calibrate.err")"
+	}
+	d=$(( $(uptime_ms) - s ))
+	[ $d -lt 200 ] && d=200
+	echo $d
+}
+
+# signals NAME COUNT CMD...: COUNT trials, SIGINT and SIGTERM alternating,
+# delays uniform over 110% of an uninterrupted run.
+signals()
+{
+	sname=$1 count=$2
+	shift 2
+	dur=$(calibrate "$@")
+	t_diag "$sname: an uninterrupted run takes $dur ms"
+	i=0
+	while [ $i -lt "$count" ]; do
+		if [ $((i % 2)) = 0 ]; then s=INT; else s=TERM; fi
+		signal_trial "$sname-$i" $s $((dur * 11 / 10)) "$@"
+		i=$((i + 1))
+	done
+}
+
+report_phases()
+{
+	t_diag "phases hit: $(echo $PHASES | tr ' ' '\n' | sort | uniq -c |
+		tr '\n' ' ')"
+	t_diag "faults survived: $SURVIVED of $TRIED"
+}
+
+setup_ns()	# MODE [ndctl create-namespace options]
+{
+	mode=$1
+	shift
+	if [ "$RB_LABELS" = 1 ]; then
+		ndctl create-namespace -r region0 -s 512M -m "$mode" "$@" \
+			>/dev/null
+	else
+		ndctl create-namespace -f -e namespace0.0 -m "$mode" "$@" \
+			>/dev/null
+	fi
+}
+
+first_ns()
+{
+	ndctl list -N | jq -r '[.. | objects | select(.dev? // "" |
+		startswith("namespace")) | select(.mode != "raw")][0].dev'
+}
+
+# --- parts ------------------------------------------------------------
+
+part_signals_fsdax()
+{
+	t_ok "set up an fsdax map=dev namespace" setup_ns fsdax -M dev
+	ns=$(first_ns)
+	signals fsdax-rebind 12 $ND --runs 4 "$ns"
+	signals fsdax-reconf 12 $ND --force --map mem --runs 2 "$ns"
+	t_is "fsdax namespace still map=dev" \
+		"$(ndctl list -n "$ns" | json '.. | .map? // empty')" dev
+	report_phases
+}
+
+part_signals_devdax()
+{
+	t_ok "set up a devdax align=2M namespace" setup_ns devdax -a 2M
+	ns=$(first_ns)
+	dax=$(ndctl list -n "$ns" | json '.. | .chardev? // empty' |
+		head -n 1)
+	signals devdax-rebind 8 $ND --runs 4 "$ns"
+	signals devdax-reconf 8 $ND --force --align 4K --runs 2 "$ns"
+	if have_tool $DAX; then
+		signals devdax-daxctl 8 $DAX --runs 4 "$dax"
+	else
+		t_skip "daxctl-rebind-bench signals" "not built"
+	fi
+	t_is "devdax namespace still align=2M" \
+		"$(ndctl list -n "$ns" | json '.. | .align? // empty')" 2097152
+	report_phases
+}
+
+# refused NAME CMD...: the run is refused as busy (exit 4, one line) and
+# nothing is rebound (no memmap line, same bindings).
+refused()
+{
+	rname=$1
+	shift
+	before=$(snapshot)
+	dyndbg_memmap on
+	kmsg_mark "$rname"
+	"$@" >"$RB_OUT/$rname.out" 2>"$RB_OUT/$rname.err"
+	rc=$?
+	t_is "$rname: refused as busy (exit 4)" $rc 4
+	[ $rc = 4 ] || t_diag "$(head -n 3 "$RB_OUT/$rname.err")"
+	one_line "$rname" "$RB_OUT/$rname.err"
+	t_is "$rname: nothing on stdout" "$(wc -c <"$RB_OUT/$rname.out")" 0
+	t_is "$rname: no bind happened" \
+		"$(memmap_pages_since "$rname" | wc -l)" 0
+	dyndbg_memmap off
+	t_is "$rname: bindings and configuration unchanged" \
+		"$(snapshot)" "$before"
+}
+
+sigkill_trial()	# NAME CMD...
+{
+	kname=$1
+	shift
+	want=$(ns_state)
+	delay=$(rand "$kdur")
+	"$@" --output "$RB_OUT/$kname.json" >/dev/null 2>&1 &
+	pid=$!
+	usleep $((delay * 1000))
+	phase=$(run_phase)
+	kill -KILL $pid 2>/dev/null
+	wait $pid
+	TRIED=$((TRIED + 1))
+	t_diag "$kname: SIGKILL after $delay ms in phase $phase;" \
+		"records: $(ls $RUNDIR 2>/dev/null | tr '\n' ' ')"
+	# The next invocation repairs what it finds, or refuses and says how.
+	$ND --runs 1 --output "$RB_OUT/$kname-next.json" "$ns" \
+		>/dev/null 2>"$RB_OUT/$kname-next.err"
+	rc=$?
+	if [ $rc = 0 ]; then
+		t_is "$kname: next run repaired; configuration as at start" \
+			"$(ns_state)" "$want" && SURVIVED=$((SURVIVED + 1))
+	else
+		t_like "$kname: next run refused (exit $rc) with instructions" \
+			"$(cat "$RB_OUT/$kname-next.err")" \
+			'(interrupted|earlier|previous|stale|record|restore)'
+		t_diag "$(head -n 3 "$RB_OUT/$kname-next.err")"
+	fi
+	t_is "$kname: no state record left" \
+		"$(ls $RUNDIR 2>/dev/null | grep -v '\.lock$' | wc -l)" 0
+	t_is "$kname: bindings as at start" "$(binding_state)" "$bind0"
+}
+
+part_busy()
+{
+	# SIGKILL: fsdax map=dev, killed while reconfiguring to map=mem.
+	t_ok "set up an fsdax map=dev namespace" setup_ns fsdax -M dev
+	ns=$(first_ns)
+	bind0=$(binding_state)
+	s=$(uptime_ms)
+	$ND --force --map mem --runs 2 --output "$RB_OUT/k.json" "$ns" \
+		>/dev/null 2>&1
+	kdur=$(( $(uptime_ms) - s ))
+	t_diag "uninterrupted reconfiguring run: $kdur ms"
+	for i in 0 1 2 3 4 5; do
+		sigkill_trial "sigkill-$i" $ND --force --map mem --runs 2 "$ns"
+	done
+
+	# A process holding /dev/pmemX open.
+	blk=/dev/$(ndctl list -n "$ns" | json '.. | .blockdev? // empty')
+	dd if=/dev/urandom of="$blk" bs=1M count=4 2>/dev/null
+	sum0=$(dd if="$blk" bs=1M count=4 2>/dev/null | sha256sum)
+	sleep 600 <"$blk" &
+	holder=$!
+	refused "fsdax-open" $ND --runs 2 "$ns"
+	kill $holder
+	wait $holder 2>/dev/null
+	t_is "fsdax-open: block data unchanged" \
+		"$(dd if="$blk" bs=1M count=4 2>/dev/null | sha256sum)" "$sum0"
+
+	# A mounted -o dax filesystem.
+	if modprobe ext4 2>/dev/null && command -v mke2fs >/dev/null; then
+		mkdir -p /mnt/pmem
+		if mke2fs -q -F -b 4096 "$blk" >/dev/null 2>&1 &&
+		   mount -t ext4 -o dax "$blk" /mnt/pmem; then
+			dd if=/dev/urandom of=/mnt/pmem/data bs=1M count=4 \
+				2>/dev/null
+			sync
+			fsum=$(sha256sum </mnt/pmem/data)
+			refused "fsdax-mounted" $ND --runs 2 "$ns"
+			t_is "fsdax-mounted: file data unchanged" \
+				"$(sha256sum </mnt/pmem/data)" "$fsum"
+			umount /mnt/pmem
+		else
+			t_fail "mkfs + mount -o dax on $blk"
+		fi
+	else
+		t_skip "fsdax-mounted" "no ext4 module or mke2fs in the guest"
+	fi
+
+	# devdax: mapped, open, system-ram.
+	t_ok "reconfigure to devdax align=2M" \
+		ndctl create-namespace -f -e "$ns" -m devdax -a 2M
+	dax=/dev/$(ndctl list -n "$ns" | json '.. | .chardev? // empty')
+	if command -v rb-map-hold >/dev/null; then
+		t_ok "fill 4M of $dax" rb-map-hold fill "$dax" 0x400000 8
+		dsum=$(rb-map-hold sum "$dax" 0x400000)
+		rb-map-hold hold "$dax" 0x200000 >"$RB_OUT/hold.out" &
+		holder=$!
+		i=0
+		while [ ! -s "$RB_OUT/hold.out" ] && [ $i -lt 50 ]; do
+			usleep 100000
+			i=$((i + 1))
+		done
+		refused "devdax-mapped-nd" $ND --runs 2 "$ns"
+		have_tool $DAX && refused "devdax-mapped-dax" $DAX --runs 2 \
+			"${dax#/dev/}"
+		kill $holder
+		wait $holder 2>/dev/null
+		t_is "devdax-mapped: data unchanged" \
+			"$(rb-map-hold sum "$dax" 0x400000)" "$dsum"
+	else
+		t_skip "devdax-mapped" "rb-map-hold not in the guest"
+	fi
+	sleep 600 <"$dax" &
+	holder=$!
+	refused "devdax-open-nd" $ND --runs 2 "$ns"
+	kill $holder
+	wait $holder 2>/dev/null
+
+	if daxctl reconfigure-device -m system-ram --no-online \
+		"${dax#/dev/}" >/dev/null 2>&1; then
+		refused "system-ram-nd" $ND --runs 2 "$ns"
+		have_tool $DAX && refused "system-ram-dax" $DAX --runs 2 \
+			"${dax#/dev/}"
+		t_is "system-ram: still in system-ram mode" \
+			"$(daxctl list -d "${dax#/dev/}" | json '.. | .mode? // empty')" \
+			system-ram
+		t_ok "back to devdax mode" \
+			daxctl reconfigure-device -m devdax "${dax#/dev/}"
+	else
+		t_fail "daxctl reconfigure-device -m system-ram"
+	fi
+	report_phases
+}
+
+# gap_run NAME TIMING WANT_RC CMD...: a run with one kernel facility gone.
+gap_run()
+{
+	gname=$1 timing=$2 want=$3
+	shift 3
+	before=$(snapshot)
+	"$@" --timing "$timing" --runs 3 --output "$RB_OUT/$gname.json" \
+		>/dev/null 2>"$RB_OUT/$gname.err"
+	rc=$?
+	TRIED=$((TRIED + 1))
+	t_is "$gname: --timing $timing exits $want" $rc "$want"
+	[ $rc = "$want" ] || t_diag "$(head -n 3 "$RB_OUT/$gname.err")"
+	[ "$want" = 0 ] || one_line "$gname" "$RB_OUT/$gname.err"
+	t_is "$gname: nothing changed or left behind" "$(snapshot)" "$before" &&
+		SURVIVED=$((SURVIVED + 1))
+}
+
+part_gaps()
+{
+	t_ok "set up an fsdax map=dev namespace" setup_ns fsdax -M dev
+	ns=$(first_ns)
+
+	# tracefs gone (and debugfs, which would mount it again).
+	umount $TRACING 2>/dev/null
+	umount /sys/kernel/debug 2>/dev/null
+	gap_run notracefs auto 0 $ND "$ns"
+	t_like "notracefs: the probe source is recorded as missing" \
+		"$(json '.configurations[0].missing_sources[]? | .source' \
+			"$RB_OUT/notracefs.json")" memmap_ns
+	t_is "notracefs: every sample still has kmsg and wall values" \
+		"$(json '[.configurations[0].samples[] |
+			select(.memmap_ms == null or .bind_ns == null)] | length' \
+			"$RB_OUT/notracefs.json")" 0
+	gap_run notracefs-probe probe 6 $ND "$ns"
+	mount -t debugfs nodev /sys/kernel/debug
+	mount -t tracefs nodev $TRACING
+
+	# Dynamic debug control unavailable.
+	: >/tmp/empty-control
+	flags0=$(dyndbg_memmap_flags)
+	umount /sys/kernel/debug 2>/dev/null
+	mount -o bind /tmp/empty-control /proc/dynamic_debug/control
+	gap_run nodyndbg auto 0 $ND "$ns"
+	t_like "nodyndbg: the kmsg source is recorded as missing" \
+		"$(json '.configurations[0].missing_sources[]? | .source' \
+			"$RB_OUT/nodyndbg.json")" memmap_ms
+	t_is "nodyndbg: every sample still has probe and wall values" \
+		"$(json '[.configurations[0].samples[] |
+			select(.memmap_ns == null or .bind_ns == null)] | length' \
+			"$RB_OUT/nodyndbg.json")" 0
+	gap_run nodyndbg-kmsg kmsg 6 $ND "$ns"
+	umount /proc/dynamic_debug/control
+	mount -t debugfs nodev /sys/kernel/debug
+	t_is "nodyndbg: callsite flags as before" "$(dyndbg_memmap_flags)" \
+		"$flags0"
+
+	# /dev/kmsg overrun: flood the 4 MiB ring while the run reads it.
+	before=$(snapshot)
+	(
+		i=0
+		while [ $i -lt 12 ]; do
+			head -c 1000000 /dev/zero | tr '\0' x |
+				dd of=/dev/kmsg bs=900 2>/dev/null
+			i=$((i + 1))
+		done
+	) &
+	flood=$!
+	$ND --runs 8 --output "$RB_OUT/overrun.json" "$ns" >/dev/null \
+		2>"$RB_OUT/overrun.err"
+	rc=$?
+	kill $flood 2>/dev/null
+	wait $flood 2>/dev/null
+	TRIED=$((TRIED + 1))
+	t_is "overrun: the run completes (exit 0)" $rc 0
+	t_is "overrun: 8 samples" \
+		"$(json '.configurations[0].samples | length' \
+			"$RB_OUT/overrun.json")" 8
+	t_is "overrun: every sample has probe and wall values" \
+		"$(json '[.configurations[0].samples[] |
+			select(.memmap_ns == null or .bind_ns == null)] | length' \
+			"$RB_OUT/overrun.json")" 0
+	t_diag "overrun: stderr: $(head -n 3 "$RB_OUT/overrun.err")"
+	t_diag "overrun: samples without kmsg value: $(json '[.configurations[0].samples[] |
+		select(.memmap_ms == null)] | length' "$RB_OUT/overrun.json")"
+	t_is "overrun: nothing changed or left behind" "$(snapshot)" \
+		"$before" && SURVIVED=$((SURVIVED + 1))
+	report_phases
+}
+
+case $part in
+signals-fsdax)	part_signals_fsdax ;;
+signals-devdax)	part_signals_devdax ;;
+busy)		part_busy ;;
+gaps)		part_gaps ;;
+*)		t_bail "usage: guest-reliability.sh signals-fsdax|signals-devdax|busy|gaps" ;;
+esac
+t_done

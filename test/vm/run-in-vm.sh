@@ -1,0 +1,239 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot Debian's kernel in QEMU (TCG) with emulated pmem and run one guest
+# script in it; see usage() below.  The exit status is the guest script's
+# status, so the VM can be used as a meson test.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcroot=$(cd "$here/../.." && pwd)
+
+usage()
+{
+	cat <<USAGE
+usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
+
+  --pmem nvdimm|e820  emulated NVDIMM with a 128K label area, label-less at
+                      boot (default), or legacy e820 pmem via memmap=
+  --size 1G|4G        pmem size (default 1G)
+  --labels            nvdimm only: init-labels before the script, leaving an
+                      empty labelled region
+  --dyndbg            boot with the memmap_init_zone_device pr_debug enabled
+  --timeout SECONDS   kill the VM after this long (default 120)
+  --out DIR           results directory (default BUILD/vm-runs/NAME-PMEM-SIZE);
+                      the guest's \$RB_OUT, plus vm-console.log, vm-results.log
+  --build DIR         meson build dir with the executables (default
+                      \$RB_BUILD or SRC/build); it also holds the cache
+  --cache DIR         kernel/initramfs cache (default \$RB_VM_CACHE or
+                      BUILD/vm-cache)
+  --append ARGS       extra kernel command line
+  --prepare           only fetch the kernel and build the cached initramfs
+
+GUEST_SCRIPT is a path or a file name in test/vm/; it runs under busybox sh
+with the helpers of test/vm/guest-lib.sh at \$RB_LIB.  The executables of
+BUILD/ndctl-plugin, BUILD/daxctl-plugin and BUILD/test/vm are on its PATH.
+
+Exit status: the guest script's (0 pass, 77 skip), 124 timeout,
+125 the VM failed (boot, guest setup, panic or no verdict), 2 bad usage.
+USAGE
+}
+
+die()
+{
+	echo "run-in-vm: $*" >&2
+	exit 125
+}
+
+usage_error()
+{
+	echo "run-in-vm: $*" >&2
+	usage >&2
+	exit 2
+}
+
+pmem=nvdimm
+size=1G
+labels=0
+dyndbg=0
+timeout=120
+out=
+build=${RB_BUILD:-$srcroot/build}
+cache=${RB_VM_CACHE:-}
+extra_append=
+prepare=0
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--pmem)		pmem=${2:?}; shift 2 ;;
+	--size)		size=${2:?}; shift 2 ;;
+	--labels)	labels=1; shift ;;
+	--dyndbg)	dyndbg=1; shift ;;
+	--timeout)	timeout=${2:?}; shift 2 ;;
+	--out)		out=${2:?}; shift 2 ;;
+	--build)	build=${2:?}; shift 2 ;;
+	--cache)	cache=${2:?}; shift 2 ;;
+	--append)	extra_append=${2:?}; shift 2 ;;
+	--prepare)	prepare=1; shift ;;
+	-h|--help)	usage; exit 0 ;;
+	--)		shift; break ;;
+	*)		usage_error "unknown option $1" ;;
+	esac
+done
+if [ "$prepare" = 0 ]; then
+	[ $# -ge 1 ] || usage_error "no guest script"
+	script=$1
+	shift
+	[ -f "$script" ] || script=$here/$script
+	[ -f "$script" ] || usage_error "no guest script $1"
+fi
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 missing (run scripts/install-deps.sh)"
+
+case $pmem in
+nvdimm|e820) ;;
+*) usage_error "--pmem must be nvdimm or e820" ;;
+esac
+[[ $size =~ ^[1-9][0-9]*G$ ]] || usage_error "--size must be like 1G or 4G"
+gib=${size%G}
+[ "$labels" = 0 ] || [ "$pmem" = nvdimm ] ||
+	usage_error "--labels needs --pmem nvdimm (e820 pmem has no labels)"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes seconds"
+
+[ -d "$build" ] || die "no build directory $build (use --build)"
+build=$(cd "$build" && pwd)
+cache=${cache:-$build/vm-cache}
+mkdir -p "$cache"
+
+if [ "$prepare" = 1 ]; then
+	kver=$("$here/fetch-kernel.sh" "$cache") || die "cannot get a kernel"
+	"$here/make-initramfs.sh" base "$cache" "$kver" >/dev/null ||
+		die "cannot build the base initramfs"
+	echo "run-in-vm: kernel $kver and initramfs cached in $cache" >&2
+	exit 0
+fi
+
+name=$(basename "$script" .sh)-$pmem-$size
+[ "$labels" = 1 ] && name=$name-labels
+out=${out:-$build/vm-runs/$name}
+# Only ever empty a directory this script created.
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -e "$out/.rb-vm-out" ]
+then
+	die "$out is not empty and not a previous run-in-vm output"
+fi
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+find "$out" -mindepth 1 -delete
+touch "$out/.rb-vm-out"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/rb-vm.XXXXXX")
+backing=
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup()
+{
+	rm -rf "$work"
+	[ -z "$backing" ] || rm -f "$backing"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+t0=$(date +%s.%N)
+
+kver=$("$here/fetch-kernel.sh" "$cache") || die "cannot get a kernel"
+kernel=$cache/kernel/$kver/boot/vmlinux-$kver.pvh
+[ -f "$kernel" ] || kernel=$cache/kernel/$kver/boot/vmlinuz-$kver
+base=$("$here/make-initramfs.sh" base "$cache" "$kver") ||
+	die "cannot build the base initramfs"
+
+# The per-run part: /init, its settings, the guest script and the
+# project's executables.
+stage=$work/stage
+mkdir -p "$stage/rb/guest"
+install -m 755 "$here/vm-init.sh" "$stage/init"
+cp "$here/guest-lib.sh" "$stage/rb/guest-lib.sh"
+cp "$script" "$stage/rb/guest/"
+cat >"$stage/rb/run.conf" <<CONF
+export RB_SCRIPT=$(basename "$script") RB_PMEM=$pmem RB_SIZE=$size
+export RB_LABELS=$labels
+CONF
+: >"$stage/rb/args"
+for a in "$@"; do
+	printf '%s\n' "$a" >>"$stage/rb/args"
+done
+# The tools, and any helper executable built from test/vm/.
+exes=()
+for e in "$build/ndctl-plugin/ndctl-rebind-bench" \
+	"$build/daxctl-plugin/daxctl-rebind-bench" "$build"/test/vm/*; do
+	[ -f "$e" ] && [ -x "$e" ] && exes+=("$e")
+done
+"$here/make-initramfs.sh" overlay "$stage" "$work/overlay.cpio" \
+	"${exes[@]}" || die "cannot build the initramfs overlay"
+cat "$base" "$work/overlay.cpio" >"$work/initrd.cpio"
+
+append="console=ttyS0,115200 panic=-1 oops=panic mitigations=off"
+# No crypto self-tests: they cost a second of boot under emulation.
+append+=" log_buf_len=4M cryptomgr.notests quiet"
+[ "$dyndbg" = 1 ] &&
+	append+=' dyndbg="func memmap_init_zone_device +p"'
+
+qemu=(qemu-system-x86_64 -accel tcg -cpu "qemu64,+rdrand" -smp 1
+	-display none -no-reboot -nic none -nodefaults
+	-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
+	-kernel "$kernel" -initrd "$work/initrd.cpio"
+	-serial "file:$out/vm-console.log"
+	-chardev "stdio,id=results,signal=off,logfile=$out/vm-results.log"
+	-serial chardev:results
+	-virtfs "local,path=$out,mount_tag=out,security_model=none")
+if [ "$pmem" = nvdimm ]; then
+	# A fresh sparse file: label-less until someone writes labels.
+	backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
+	truncate -s $((gib * 1024 * 1024 * 1024 + 128 * 1024)) "$backing"
+	memdev="id=mem1,share=on,mem-path=$backing"
+	memdev+=",size=$(stat -c %s "$backing")"
+	qemu+=(-machine "pc,nvdimm=on" -m "512M,slots=2,maxmem=$((gib + 2))G"
+		-object "memory-backend-file,$memdev"
+		-device "nvdimm,id=nvdimm1,memdev=mem1,label-size=128K")
+else
+	# Guest RAM below 4G, and exactly the pmem range above it.
+	qemu+=(-machine "pc,max-ram-below-4g=1G" -m "$((gib + 1))G")
+	append+=" memmap=${gib}G!4G"
+fi
+[ -z "$extra_append" ] || append+=" $extra_append"
+qemu+=(-append "$append")
+
+echo "run-in-vm: $name: kernel $kver, results in $out" >&2
+t1=$(date +%s.%N)
+set +e
+timeout -k 5 "$timeout" "${qemu[@]}" </dev/null
+rc=$?
+set -e
+t2=$(date +%s.%N)
+
+status=125
+case $rc in
+124|137)
+	why="timeout after $timeout s"
+	status=124 ;;
+0)	why="no verdict (guest powered off or rebooted)" ;;
+253)	why="guest setup failed (see vm-results.log)" ;;
+*)	if [ $((rc % 2)) = 1 ]; then
+		status=$(((rc - 1) / 2))
+		why="guest script exit status $status"
+	else
+		why="qemu failed with status $rc"
+	fi ;;
+esac
+if grep -q 'Kernel panic' "$out/vm-console.log" 2>/dev/null; then
+	why="$why; kernel panic"
+	status=125
+fi
+
+awk -v n="$name" -v w="$why" -v t0="$t0" -v t1="$t1" -v t2="$t2" 'BEGIN {
+	printf "run-in-vm: %s: %s; %.1f s (VM %.1f s)\n", n, w, t2 - t0, t2 - t1
+}' >&2
+if [ "$status" != 0 ] && [ "$status" != 77 ]; then
+	echo "run-in-vm: last console lines ($out/vm-console.log):" >&2
+	tail -n 25 "$out/vm-console.log" >&2 || true
+fi
+echo "run-in-vm: logs and results: $out" >&2
+exit "$status"
