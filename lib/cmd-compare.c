@@ -18,7 +18,8 @@
 #include "svg-plot.h"
 
 enum {
-	OPT_NOISE = 256,
+	OPT_FORMAT = 256,
+	OPT_NOISE,
 	OPT_ALPHA,
 	OPT_PLOT,
 	OPT_FAIL,
@@ -26,7 +27,7 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{ "format", required_argument, NULL, 'f' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "noise-threshold", required_argument, NULL, OPT_NOISE },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "output", required_argument, NULL, 'o' },
@@ -47,7 +48,7 @@ static void usage(FILE *f, const char *prog)
 		"Compare results of a base and a new kernel: one results document per\n"
 		"boot; configurations pair by mode, map, align, size and nr_pages.\n"
 		"\n"
-		"  -f, --format FMT          json (default), human, markdown or commit\n"
+		"      --format FMT          json (default), human, markdown or commit\n"
 		"  -o, --output FILE         write the report to FILE, not stdout\n"
 		"      --noise-threshold X   relative change treated as noise (0.02 or 2%%)\n"
 		"      --alpha X             significance level of the tests (0.05)\n"
@@ -230,9 +231,9 @@ int rb_cmd_compare(enum rb_prog prog, int argc, char **argv)
 	nopt = sep < 0 ? argc : sep;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(nopt, argv, ":f:o:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(nopt, argv, ":o:vh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'f':
+		case OPT_FORMAT:
 			if (rb_compare_format_parse(optarg, &out.fmt)) {
 				rb_error("compare: unknown format '%s' (json, human, markdown, commit)",
 					 optarg);

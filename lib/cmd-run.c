@@ -561,7 +561,6 @@ static int repair_stale(const struct run_opts *o, struct rb_run_state *rs,
 			const struct rb_state_record *old)
 {
 	struct rb_target_opts topts = { .force = true, .verbose = o->verbose };
-	struct rb_dyndbg d = { .changed = true };
 	struct rb_target *t = NULL;
 	char err[256] = "";
 	int rc;
@@ -569,12 +568,10 @@ static int repair_stale(const struct run_opts *o, struct rb_run_state *rs,
 	rb_warning("%s: a run (pid %d) was killed during '%s'; restoring what it changed",
 		   old->dev, old->pid, old->phase);
 	if (old->dyndbg_control[0]) {
-		snprintf(d.control, sizeof(d.control), "%s",
-			 old->dyndbg_control);
-		rc = rb_dyndbg_restore(&d);
+		rc = rb_dyndbg_repair(rb_sysroot());
 		if (rc)
 			rb_warning("cannot restore dynamic debug in %s: %s",
-				   d.control, strerror(-rc));
+				   old->dyndbg_control, strerror(-rc));
 	}
 	if (old->probe_group[0]) {
 		rc = rb_probe_remove_stale(old->probe_group, old->probe_inst);
@@ -834,8 +831,12 @@ static int finish(struct run *r, int status)
 		helpers_restored = false;
 	r->timing_open = false;
 	for (i = 0; r->rs && i < r->nr_targets; i++) {
-		/* Keep the record of a target that is not back. */
-		if (status != RB_EXIT_RESTORE && helpers_restored)
+		/*
+		 * Only our own record, and keep it while something is not
+		 * back: the next run repairs from it.
+		 */
+		if (r->rs[i].saved && status != RB_EXIT_RESTORE &&
+		    helpers_restored)
 			rb_run_state_clear(&r->rs[i]);
 		rb_run_state_unlock(&r->rs[i]);
 	}

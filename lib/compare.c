@@ -868,7 +868,7 @@ static int pair_caveats(struct rb_comparison *c)
 int rb_compare(const struct rb_side *base, const struct rb_side *cand,
 	       const struct rb_compare_opts *opts, struct rb_comparison *c)
 {
-	struct groups gb, gn;
+	struct groups gb = { 0 }, gn = { 0 };
 	bool hz_differs;
 	double res_ms;
 	size_t i, j;

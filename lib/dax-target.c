@@ -338,7 +338,8 @@ static int dax_save(struct rb_target *t, struct json_object *rec)
 			       json_object_new_uint64(dt->orig_align));
 	json_object_object_add(rec, "bound",
 			       json_object_new_boolean(dt->orig_bound));
-	json_object_object_add(rec, "bind_dev", json_object_new_string(t->name));
+	json_object_object_add(rec, "bind_dev",
+			       json_object_new_string(t->name));
 	json_object_object_add(rec, "driver",
 			       json_object_new_string("device_dax"));
 	json_object_object_add(rec, "parent",

@@ -482,8 +482,8 @@ static bool parse_document(struct loader *ld, struct json_object *root,
 	return !ld->failed;
 }
 
-struct rb_document *rb_document_from_json(struct json_object *root,
-					  char *err, size_t errlen)
+static struct rb_document *document_from_json(struct json_object *root,
+						char *err, size_t errlen)
 {
 	struct loader ld = { .err = err, .errlen = errlen };
 	struct rb_document *doc = calloc(1, sizeof(*doc));
@@ -542,8 +542,8 @@ static struct json_object *parse_text(const char *buf, size_t len,
 	return root;
 }
 
-struct rb_document *rb_document_load(const char *path, char *err,
-				     size_t errlen)
+static struct rb_document *load_document(const char *path, char *err,
+					 size_t errlen)
 {
 	bool is_stdin = !path || !strcmp(path, "-");
 	const char *name = is_stdin ? "<stdin>" : path;
@@ -593,9 +593,40 @@ struct rb_document *rb_document_load(const char *path, char *err,
 	free(buf);
 	if (!root)
 		return NULL;
-	doc = rb_document_from_json(root, reason, sizeof(reason));
+	doc = document_from_json(root, reason, sizeof(reason));
 	json_object_put(root);
 	if (!doc)
 		snprintf(err, errlen, "%s: %s", name, reason);
+	return doc;
+}
+
+/*
+ * Reasons quote strings from the document and the file name; keep them to
+ * one line whatever those hold.
+ */
+static void one_line(char *err)
+{
+	for (; *err; err++)
+		if ((unsigned char)*err < 0x20 || *err == 0x7f)
+			*err = '?';
+}
+
+struct rb_document *rb_document_from_json(struct json_object *root,
+					  char *err, size_t errlen)
+{
+	struct rb_document *doc = document_from_json(root, err, errlen);
+
+	if (!doc && errlen)
+		one_line(err);
+	return doc;
+}
+
+struct rb_document *rb_document_load(const char *path, char *err,
+				     size_t errlen)
+{
+	struct rb_document *doc = load_document(path, err, errlen);
+
+	if (!doc && errlen)
+		one_line(err);
 	return doc;
 }

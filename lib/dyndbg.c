@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "dyndbg.h"
 #include "sysroot.h"
@@ -156,12 +158,90 @@ static int current_flags(const char *control, char *flags, size_t len)
 	return rc;
 }
 
+/* <root>/run/rebind-bench/{dyndbg.lock,dyndbg-restore}; 0 or -errno. */
+static int share_paths(struct rb_dyndbg *d, const char *root)
+{
+	char *dir = rb_root_path(root, "/run/rebind-bench");
+	char *run = rb_root_path(root, "/run");
+	int rc = 0;
+
+	if (!dir || !run) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if ((mkdir(run, 0755) && errno != EEXIST) ||
+	    (mkdir(dir, 0700) && errno != EEXIST)) {
+		rc = -errno;
+		goto out;
+	}
+	snprintf(d->lock_path, sizeof(d->lock_path), "%s/dyndbg.lock", dir);
+	snprintf(d->note_path, sizeof(d->note_path), "%s/dyndbg-restore",
+		 dir);
+out:
+	free(dir);
+	free(run);
+	return rc;
+}
+
+static int lock_share(struct rb_dyndbg *d, int op)
+{
+	if (d->lock_fd < 0)
+		d->lock_fd = open(d->lock_path, O_RDWR | O_CREAT | O_CLOEXEC,
+				  0600);
+	if (d->lock_fd < 0)
+		return -errno;
+	while (flock(d->lock_fd, op)) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
+static void unlock_share(struct rb_dyndbg *d)
+{
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+	d->lock_fd = -1;
+}
+
+/* The note names the control file a run turned 'p' on in. */
+static int write_note(const struct rb_dyndbg *d)
+{
+	int fd = open(d->note_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		      0600);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, d->control, strlen(d->control));
+	close(fd);
+	return n == (ssize_t)strlen(d->control) ? 0 : -EIO;
+}
+
+/* With the lock held exclusively: act on a note, if any. */
+static int restore_from_note(struct rb_dyndbg *d)
+{
+	char control[PATH_MAX];
+	int rc;
+
+	rc = rb_root_read_line("", d->note_path, control, sizeof(control));
+	if (rc == -ENOENT)
+		return 0;
+	if (rc <= 0)
+		return rc ? rc : -EIO;
+	rc = write_query(control, "func " RB_DYNDBG_FUNC " -p\n");
+	if (rc == 0 && unlink(d->note_path))
+		rc = -errno;
+	return rc;
+}
+
 int rb_dyndbg_peek(struct rb_dyndbg *d, const char *root, char *why,
 		   size_t whylen)
 {
 	int rc;
 
 	memset(d, 0, sizeof(*d));
+	d->lock_fd = -1;
 	rc = rb_dyndbg_find(root, d->control, sizeof(d->control), why,
 			    whylen);
 	if (rc)
@@ -186,12 +266,27 @@ int rb_dyndbg_enable(struct rb_dyndbg *d, const char *root, char *why,
 	rc = rb_dyndbg_peek(d, root, why, whylen);
 	if (rc)
 		return rc;
-	if (strchr(d->flags, 'p'))
-		return 0;
-	rc = write_query(d->control, "func " RB_DYNDBG_FUNC " +p\n");
+	rc = share_paths(d, root);
+	if (!rc)
+		rc = lock_share(d, LOCK_SH);
+	if (rc) {
+		snprintf(why, whylen, "cannot lock %s: %s", d->lock_path,
+			 strerror(-rc));
+		unlock_share(d);
+		return rc;
+	}
+	/* Read again: a run may have restored while we waited. */
+	rc = current_flags(d->control, d->flags, sizeof(d->flags));
+	if (rc || strchr(d->flags, 'p'))
+		return rc;
+	rc = write_note(d);
+	if (!rc)
+		rc = write_query(d->control, "func " RB_DYNDBG_FUNC " +p\n");
 	if (rc) {
 		snprintf(why, whylen, "cannot enable %s in %s: %s",
 			 RB_DYNDBG_FUNC, d->control, strerror(-rc));
+		unlink(d->note_path);
+		unlock_share(d);
 		return rc;
 	}
 	d->changed = true;
@@ -209,10 +304,33 @@ int rb_dyndbg_restore(struct rb_dyndbg *d)
 {
 	int rc;
 
-	if (!d->changed)
+	if (d->lock_fd < 0)
 		return 0;
-	rc = write_query(d->control, "func " RB_DYNDBG_FUNC " -p\n");
+	/* Drop our share first; whoever then gets it alone is last. */
+	flock(d->lock_fd, LOCK_UN);
+	rc = lock_share(d, LOCK_EX | LOCK_NB);
+	if (rc == -EWOULDBLOCK) {
+		rc = 0; /* another run still relies on it */
+	} else if (rc == 0) {
+		rc = restore_from_note(d);
+	}
+	unlock_share(d);
+	d->changed = false;
+	return rc;
+}
+
+int rb_dyndbg_repair(const char *root)
+{
+	struct rb_dyndbg d = { .lock_fd = -1 };
+	int rc = share_paths(&d, root);
+
+	if (rc)
+		return rc;
+	rc = lock_share(&d, LOCK_EX | LOCK_NB);
 	if (rc == 0)
-		d->changed = false;
+		rc = restore_from_note(&d);
+	else if (rc == -EWOULDBLOCK)
+		rc = 0;
+	unlock_share(&d);
 	return rc;
 }

@@ -3,6 +3,12 @@
  * The dynamic-debug callsite of memmap_init_zone_device()'s pr_debug(): turn
  * its 'p' flag on for a run and put the previous flags back afterwards.
  * Only 'p' is ever touched, so restoring means "-p" iff we added it.
+ *
+ * Runs on different targets may overlap: each holds a shared lock on
+ * <root>/run/rebind-bench/dyndbg.lock while it relies on the flag, the run
+ * that turned it on leaves a note next to it, and the last run to let go
+ * (or the next one after a SIGKILL) takes the lock exclusively and
+ * restores.
  */
 #ifndef RB_DYNDBG_H
 #define RB_DYNDBG_H
@@ -16,7 +22,10 @@
 struct rb_dyndbg {
 	char control[PATH_MAX]; /* control file in use */
 	char flags[32]; /* flags found before the run, "_" for none */
-	bool changed; /* we added 'p': restore writes "-p" */
+	bool changed; /* we added 'p' (and left the note) */
+	int lock_fd; /* shared lock held while enabled, -1 none */
+	char lock_path[PATH_MAX];
+	char note_path[PATH_MAX];
 };
 
 /*
@@ -49,7 +58,16 @@ int rb_dyndbg_peek(struct rb_dyndbg *d, const char *root, char *why,
 int rb_dyndbg_enable(struct rb_dyndbg *d, const char *root, char *why,
 		     size_t whylen);
 
-/* Undo rb_dyndbg_enable(); safe to call twice. Returns 0 or -errno. */
+/*
+ * Let go of the callsite; when no other run holds it and a note says a run
+ * turned it on, turn it off. Safe to call twice. Returns 0 or -errno.
+ */
 int rb_dyndbg_restore(struct rb_dyndbg *d);
+
+/*
+ * After a killed run: restore as above if no run holds the callsite now.
+ * Returns 0 or -errno.
+ */
+int rb_dyndbg_repair(const char *root);
 
 #endif /* RB_DYNDBG_H */

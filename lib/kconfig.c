@@ -123,7 +123,8 @@ struct rb_kconfig *rb_kconfig_parse(const char *text, size_t len)
 		p += l + 1;
 	}
 	/* Sort, and keep the last assignment of a duplicated symbol. */
-	qsort(kc->v, kc->nr, sizeof(*kc->v), entry_order_cmp);
+	if (kc->nr)
+		qsort(kc->v, kc->nr, sizeof(*kc->v), entry_order_cmp);
 	for (i = 0, out = 0; i < kc->nr; i++) {
 		if (i + 1 < kc->nr &&
 		    !strcmp(kc->v[i].name, kc->v[i + 1].name)) {

@@ -26,10 +26,26 @@ bool rb_verbose(void)
 	return verbose;
 }
 
+/*
+ * Messages quote file names, device names and strings from documents the
+ * user handed us; escape control bytes so that every message stays one
+ * line, as scripts reading stderr expect.
+ */
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
+	char buf[1024];
+	const unsigned char *p;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	fprintf(stderr, "%s: %s", prog_name, level);
-	vfprintf(stderr, fmt, ap);
+	for (p = (const unsigned char *)buf; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
 	fputc('\n', stderr);
 }
 

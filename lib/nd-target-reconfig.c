@@ -162,7 +162,8 @@ static int zero_info_block(struct nd_ctx *c)
 	snprintf(path, sizeof(path), "/dev/%s", bdev ? bdev : "");
 	fd = open(path, O_RDWR | O_DIRECT | O_EXCL | O_CLOEXEC);
 	if (fd < 0) {
-		rc = fail(c, -errno, "%s: cannot open %s to zero its info block: %s",
+		rc = fail(c, -errno,
+			  "%s: cannot open %s to zero its info block: %s",
 			  c->name, path, strerror(errno));
 		goto out;
 	}

@@ -59,7 +59,8 @@ static uint64_t page_size(void)
  * out as:
  *   align'    = max(align, memremap_compat_align())
  *   end_trunc = (res + size) - ALIGN_DOWN(res + size, align')
- *   dataoff   = map=dev: ALIGN(res + 8K + 64 * (size - 8K) / PAGE, align') - res
+ *   dataoff   = map=dev: ALIGN(res + 8K + 64 * (size - 8K) / PAGE, align')
+ *                        - res
  *               map=mem: ALIGN(res + 8K, align') - res
  * and hands devm_memremap_pages() the range [res, res + size - end_trunc).
  * With map=dev the altmap covers the info block and the memmap, and
@@ -209,7 +210,10 @@ static void read_personality(struct rb_nd_state *st)
 	if (c->bound && read_u64(st->holder, "size", &size) == 0 &&
 	    read_u64(st->holder, "resource", &res) == 0 && res >= st->ns_res) {
 		st->size = size;
-		/* map=mem: range = dataoff + size; start_pad is 0 since 5.8 */
+		/*
+		 * map=mem: range = dataoff + size, assuming start_pad 0:
+		 * nd_pfn_init() refuses unaligned starts rather than pad.
+		 */
 		st->nr_pages = (strcmp(c->map, "dev") == 0 ? size :
 				res - st->ns_res + size) / pg;
 		return;
@@ -241,8 +245,6 @@ int rb_nd_state_read(const char *ns, struct rb_nd_state *st)
 	read_attr(ns, "numa_node", buf, sizeof(buf));
 	if (buf[0])
 		st->numa_node = atoi(buf);
-	read_attr(ns, "devtype", buf, sizeof(buf));
-	st->labelled = strcmp(buf, "nd_namespace_io") != 0;
 	read_attr(ns, "force_raw", buf, sizeof(buf));
 	st->force_raw = strcmp(buf, "1") == 0;
 	read_attr(ns, "holder", st->holder, sizeof(st->holder));
@@ -662,7 +664,8 @@ static int nd_save(struct rb_target *t, struct json_object *rec)
 	json_object_object_add(rec, "mode", json_object_new_string(o->mode));
 	json_object_object_add(rec, "map", json_object_new_string(o->map));
 	json_object_object_add(rec, "align", json_object_new_uint64(o->align));
-	json_object_object_add(rec, "native", json_object_new_boolean(o->native));
+	json_object_object_add(rec, "native",
+			       json_object_new_boolean(o->native));
 	json_object_object_add(rec, "bound", json_object_new_boolean(o->bound));
 	json_object_object_add(rec, "bind_dev",
 			       json_object_new_string(nt->st.bind_dev));

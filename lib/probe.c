@@ -20,6 +20,7 @@ struct rb_probe {
 	struct tracefs_instance *inst;
 	struct tracefs_dynevent *in, *out;
 	bool in_created, out_created;
+	int pipe_fd; /* the instance's trace_pipe, non-blocking */
 };
 
 void rb_probe_names(int pid, char *group, size_t glen, char *inst,
@@ -68,9 +69,9 @@ static bool parse_line(const char *line, size_t len, int *pid, uint64_t *ns,
 	size_t tlen;
 
 	for (p = line; p + 2 < end; p++) {
-		if (p[0] == ' ' && p[1] == '[' && isdigit((unsigned char)p[2])) {
-			const char *q = p + 2;
+		const char *q = p + 2;
 
+		if (p[0] == ' ' && p[1] == '[' && isdigit((unsigned char)*q)) {
 			while (q < end && isdigit((unsigned char)*q))
 				q++;
 			if (q < end && *q == ']') {
@@ -214,6 +215,7 @@ int rb_probe_open(struct rb_probe **out, char *why, size_t whylen)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	p->pipe_fd = -1;
 	rb_probe_names(getpid(), p->group, sizeof(p->group), p->inst_name,
 		       sizeof(p->inst_name));
 
@@ -256,6 +258,17 @@ int rb_probe_open(struct rb_probe **out, char *why, size_t whylen)
 		rc = enable_event(p, EV_OUT, "1");
 	if (!rc)
 		rc = write_file(p->inst, "tracing_on", "1");
+	/*
+	 * Consume events through trace_pipe: emptying the "trace" file
+	 * instead resets the ring buffer, which waits for an RCU grace
+	 * period on every rebind.
+	 */
+	if (!rc) {
+		p->pipe_fd = tracefs_instance_file_open(p->inst, "trace_pipe",
+						O_RDONLY | O_NONBLOCK);
+		if (p->pipe_fd < 0)
+			rc = errno ? -errno : -EIO;
+	}
 	if (rc) {
 		snprintf(why, whylen, "cannot enable probes in instance %s: %s",
 			 p->inst_name, strerror(-rc));
@@ -268,20 +281,56 @@ fail:
 	return rc;
 }
 
+/* Read what trace_pipe holds now; NULL on error (errno set). */
+static char *read_pipe(struct rb_probe *p, size_t *len)
+{
+	size_t alloc = 16384;
+	char *buf = malloc(alloc), *nb;
+	ssize_t n;
+
+	*len = 0;
+	if (!buf)
+		return NULL;
+	for (;;) {
+		if (alloc - *len < 4096) {
+			nb = realloc(buf, alloc * 2);
+			if (!nb)
+				break;
+			buf = nb;
+			alloc *= 2;
+		}
+		n = read(p->pipe_fd, buf + *len, alloc - *len - 1);
+		if (n > 0) {
+			*len += n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || errno == EAGAIN)
+			break;
+		free(buf);
+		return NULL;
+	}
+	buf[*len] = '\0';
+	return buf;
+}
+
 int rb_probe_arm(struct rb_probe *p)
 {
-	int fd = tracefs_instance_file_open(p->inst, "trace",
-					    O_WRONLY | O_TRUNC);
+	size_t len;
+	char *old = read_pipe(p, &len);
 
-	if (fd < 0)
+	/* Whatever another bind left behind is not this bind's. */
+	if (!old)
 		return errno ? -errno : -EIO;
-	close(fd);
+	free(old);
 	return 0;
 }
 
 int rb_probe_collect(struct rb_probe *p, struct rb_probe_result *res)
 {
-	char *text = tracefs_instance_file_read(p->inst, "trace", NULL);
+	size_t len;
+	char *text = read_pipe(p, &len);
 
 	if (!text) {
 		memset(res, 0, sizeof(*res));
@@ -296,6 +345,8 @@ void rb_probe_close(struct rb_probe *p)
 {
 	if (!p)
 		return;
+	if (p->pipe_fd >= 0)
+		close(p->pipe_fd);
 	if (p->inst) {
 		write_file(p->inst, "tracing_on", "0");
 		enable_event(p, EV_IN, "0");

@@ -95,6 +95,41 @@ static void check_pages(struct rb_config_result *cfg)
 			   cfg->warnings.v[i].text);
 }
 
+/*
+ * A source that was set up but produced nothing for a whole configuration
+ * (a compiled-out pr_debug, a probe that never fires) is missing as well.
+ */
+static void note_silent_sources(const struct rb_timing *tm,
+				struct rb_config_result *cfg)
+{
+	static const struct {
+		enum rb_source src;
+		const char *why;
+	} kernel[] = {
+		{ RB_SRC_MEMMAP_MS,
+		  "no memmap_init_zone_device line was logged by any bind (pr_debug compiled out, or the log level filters it)" },
+		{ RB_SRC_MEMMAP_NS,
+		  "the memmap_init_zone_device probe never fired" },
+	};
+	size_t i, k, n = cfg->nr_warmups + cfg->nr_samples;
+	bool seen;
+
+	if (!n && !cfg->has_cold)
+		return;
+	for (k = 0; k < 2; k++) {
+		if (!(tm->active & kernel[k].src))
+			continue;
+		seen = cfg->has_cold && (cfg->cold.have & kernel[k].src);
+		for (i = 0; !seen && i < cfg->nr_warmups; i++)
+			seen = cfg->warmups[i].have & kernel[k].src;
+		for (i = 0; !seen && i < cfg->nr_samples; i++)
+			seen = cfg->samples[i].have & kernel[k].src;
+		if (!seen)
+			rb_config_set_missing(cfg, kernel[k].src,
+					      kernel[k].why);
+	}
+}
+
 static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 			  struct rb_timing *tm, const struct rb_loop_opts *o,
 			  struct rb_run_state *rs, struct rb_config_result *cfg)
@@ -181,6 +216,7 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 out:
 	progress_end(&prog);
 	check_pages(cfg);
+	note_silent_sources(tm, cfg);
 	if (!rc && rb_interrupted())
 		rc = -EINTR;
 	if (rc && rc != -EINTR && !t->err[0])

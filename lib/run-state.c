@@ -140,7 +140,8 @@ char *rb_state_record_to_json(const struct rb_state_record *r)
 	add_str(o, "probe_instance", r->probe_inst);
 	add_str(o, "phase", r->phase);
 	text = strdup(json_object_to_json_string_ext(o,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+			JSON_C_TO_STRING_PRETTY |
+			JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return text;
 }

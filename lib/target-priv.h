@@ -89,7 +89,6 @@ struct rb_nd_state {
 	char blockdev[32]; /* pmem0 when bound */
 	char chardev[32]; /* dax-bus child of the nd dax device, when bound */
 	char chardev_driver[16]; /* device_dax, kmem or "" */
-	bool labelled; /* nd_namespace_pmem (labels) vs nd_namespace_io */
 	bool force_raw;
 	uint64_t ns_res, ns_size; /* raw namespace resource */
 	uint64_t size; /* usable size, as `ndctl list` reports it */

@@ -84,7 +84,7 @@ static void open_kmsg(struct rb_timing *t, const char *root)
 	}
 	t->kmsg_on = true;
 	rc = rb_dyndbg_enable(&t->dyndbg, root, why, sizeof(why));
-	t->dyndbg_on = rc == 0 || t->dyndbg.changed;
+	t->dyndbg_on = t->dyndbg.lock_fd >= 0;
 	if (rc == -ENOENT) {
 		/*
 		 * No dyndbg: the line is either a plain printk (pr_info on
@@ -114,6 +114,7 @@ int rb_timing_open(struct rb_timing *t, unsigned int mask, bool is_auto,
 
 	memset(t, 0, sizeof(*t));
 	t->kmsg.fd = -1;
+	t->dyndbg.lock_fd = -1;
 	t->want = mask;
 	t->is_auto = is_auto;
 	if (mask & RB_SRC_MEMMAP_MS)

@@ -79,6 +79,10 @@ mutate()
 	    cfg["samples"] = None
 	elif what == "no-configs":
 	    d["configurations"] = []
+	elif what == "newline-value":
+	    d["origin"] = "li\nve"
+	elif what == "newline-source":
+	    cfg["settings"]["timing"] = ["memmap_ms", "bind\nns"]
 	json.dump(d, sys.stdout)
 	EOF
 }

@@ -172,6 +172,12 @@ run_host() {
 
 	while IFS=$'\t' read -r where loc status cmd; do
 		[ "$where" = host ] || continue
+		# Built with -Ddocs=disabled: there is no page to open.
+		if [ -z "${RB_MAN_PAGES:-}" ] &&
+		   [[ $cmd =~ ^(ndctl|daxctl)\ help\  ]]; then
+			echo "ok - $loc: $cmd # SKIP no man pages built"
+			continue
+		fi
 		out=$(cd "$work" && PATH=${RB_BIN_DIRS:-}:$PATH MANPATH=$man \
 			MANPAGER=cat PAGER=cat MANWIDTH=80 LC_ALL=C \
 			timeout 120 bash -c "$cmd" 2>&1 < /dev/null)

@@ -175,8 +175,6 @@ for fam in ndctl daxctl; do
 		reply_is "--timing=wall" "$prog" --timing=w
 	check "completion: $prog compare --format offers formats" \
 		reply_is "json human markdown commit" "$prog" compare --format ''
-	check "completion: $prog compare -f m (short --format)" \
-		reply_is "markdown" "$prog" compare -f m
 	check "completion: $prog import offers files and -" \
 		reply_has "- base.json" "$prog" import ''
 	check "completion: $prog first word offers subcommands" \

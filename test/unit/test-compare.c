@@ -457,6 +457,42 @@ static void test_boots(void)
 	unload(&n);
 }
 
+/*
+ * The base run against itself made exactly 1% faster: significant
+ * (scipy.stats.mannwhitneyu(x, np.round(x * 0.99)).pvalue =
+ * 0.0022657813274275305), yet inside a 2% noise threshold.
+ */
+static void test_noise_threshold(void)
+{
+	struct rb_compare_opts tight = { .alpha = 0.05, .noise = 0.001 };
+	const struct rb_source_cmp *s;
+	struct rb_comparison c;
+	struct loaded b, n;
+	size_t i;
+
+	if (!load(&b, "compare-upstream-base.json", NULL) ||
+	    !load(&n, "compare-upstream-base.json", NULL))
+		return;
+	for (i = 0; i < n.docs[0]->configs[0].nr_samples; i++) {
+		struct rb_sample *x = &n.docs[0]->configs[0].samples[i];
+
+		x->memmap_ns = (uint64_t)llround(x->memmap_ns * 0.99);
+	}
+	rb_compare(&b.side, &n.side, &defaults, &c);
+	s = find_src(&c.pairs[0], "memmap_ns");
+	check_near(s->mwu.p, 0.0022657813274275305, 1e-9, "1% faster: p");
+	CHECK(s->verdict == RB_VERDICT_WITHIN_NOISE,
+	      "1%% faster with a 2%% threshold: within_noise");
+	rb_comparison_free(&c);
+	rb_compare(&b.side, &n.side, &tight, &c);
+	s = find_src(&c.pairs[0], "memmap_ns");
+	CHECK(s->verdict == RB_VERDICT_IMPROVED,
+	      "1%% faster with a 0.1%% threshold: improved");
+	rb_comparison_free(&c);
+	unload(&b);
+	unload(&n);
+}
+
 /* import-fsdax-31.dmesg.log through `import`, against a live run. */
 static void test_import(void)
 {
@@ -574,6 +610,23 @@ static void test_cli(void)
 		unlink(plot);
 	}
 	{
+		const char *a[] = { "compare", "--format", "commit", "-o", plot,
+				    base, cand, NULL };
+		char text[4096] = "";
+		FILE *f;
+		size_t n = 0;
+
+		CHECK(run(7, a) == RB_EXIT_OK, "-o FILE");
+		f = fopen(plot, "r");
+		if (f) {
+			n = fread(text, 1, sizeof(text) - 1, f);
+			fclose(f);
+		}
+		text[n] = 0;
+		CHECK(strstr(text, "by about 60.4%"), "-o wrote the report");
+		unlink(plot);
+	}
+	{
 		const char *a[] = { "compare", base, garbage, NULL };
 		CHECK(run(3, a) == RB_EXIT_USAGE, "garbage: usage exit");
 	}
@@ -620,6 +673,7 @@ int main(void)
 	test_aa();
 	test_mismatch();
 	test_boots();
+	test_noise_threshold();
 	test_import();
 	test_cli();
 	return unit_done();

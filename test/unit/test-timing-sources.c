@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "dyndbg.h"
 #include "kmsg-window.h"
 #include "probe.h"
@@ -33,6 +35,92 @@ static void test_dyndbg(void)
 	      "dyndbg: a longer function name is not the callsite");
 	CHECK(rb_dyndbg_parse_flags("", flags, sizeof(flags)) == -ENOENT,
 	      "dyndbg: empty control file has no callsite");
+}
+
+#define CALLSITE(f) "mm/mm_init.c:353 [mm_init]memmap_init_zone_device =" \
+	f " \"%s initialised %lu pages in %ums\\012\"\n"
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static bool starts(const char *path, const char *prefix)
+{
+	char buf[128] = "";
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return !strncmp(buf, prefix, strlen(prefix));
+}
+
+/*
+ * Two overlapping runs on a fake control file (the test plays the kernel
+ * by rewriting it): the last one to let go restores, and only then.
+ */
+static void test_dyndbg_shared(void)
+{
+	char root[] = "/tmp/rb-dyndbg-XXXXXX", control[300], note[300];
+	char why[256] = "", path[256];
+	struct rb_dyndbg a, b;
+
+	if (!CHECK(mkdtemp(root), "dyndbg share: temporary root"))
+		return;
+	snprintf(path, sizeof(path), "%s/proc", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/proc/dynamic_debug", root);
+	mkdir(path, 0755);
+	snprintf(control, sizeof(control), "%s/control", path);
+	snprintf(note, sizeof(note), "%s/run/rebind-bench/dyndbg-restore",
+		 root);
+	put(control, CALLSITE("_"));
+
+	CHECK(rb_dyndbg_enable(&a, root, why, sizeof(why)) == 0 && a.changed,
+	      "dyndbg share: first run turns 'p' on %s", why);
+	CHECK(starts(control, "func memmap_init_zone_device +p") &&
+	      access(note, F_OK) == 0, "dyndbg share: query written, note left");
+	put(control, CALLSITE("p"));
+	CHECK(rb_dyndbg_enable(&b, root, why, sizeof(why)) == 0 && !b.changed,
+	      "dyndbg share: second run finds it on");
+	CHECK(rb_dyndbg_restore(&a) == 0 && starts(control, "mm/mm_init.c") &&
+	      access(note, F_OK) == 0,
+	      "dyndbg share: first run leaves while the second relies on it");
+	CHECK(rb_dyndbg_restore(&b) == 0 &&
+	      starts(control, "func memmap_init_zone_device -p") &&
+	      access(note, F_OK) != 0, "dyndbg share: last run restores");
+	CHECK(rb_dyndbg_restore(&b) == 0, "dyndbg share: restore twice");
+
+	put(control, CALLSITE("_"));
+	CHECK(rb_dyndbg_repair(root) == 0 && starts(control, "mm/mm_init.c"),
+	      "dyndbg share: repair without a note changes nothing");
+	put(note, control);
+	put(control, CALLSITE("p"));
+	CHECK(rb_dyndbg_repair(root) == 0 &&
+	      starts(control, "func memmap_init_zone_device -p") &&
+	      access(note, F_OK) != 0,
+	      "dyndbg share: repair after a killed run restores");
+
+	unlink(control);
+	snprintf(path, sizeof(path), "%s/run/rebind-bench/dyndbg.lock", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/run/rebind-bench", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/run", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/proc/dynamic_debug", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/proc", root);
+	rmdir(path);
+	rmdir(root);
 }
 
 /* Trace text in the shape of the 6.1 guest's instance "trace" file. */
@@ -146,6 +234,7 @@ static void test_eta(void)
 int main(void)
 {
 	test_dyndbg();
+	test_dyndbg_shared();
 	test_probe();
 	test_kmsg();
 	test_timing_parse();

@@ -48,11 +48,11 @@ check_doc()
 		awk '{ print ($1 < 0) ? -$1 : $1 }' | sort -n \
 		>"$RB_OUT/$name.diff"
 	t_diag "$name: |probe - kmsg| ms: $(tr '\n' ' ' <"$RB_OUT/$name.diff")"
-	t_is "$name: probe and kmsg agree within 1000/HZ + 1 ms (median, 80% of binds)" \
+	t_is "$name: probe and kmsg agree within 1000/HZ + 1 ms (median, 3 of 4 binds)" \
 		"$(awk -v tol="$(awk -v hz="$hz" 'BEGIN { print 1000 / hz + 1 }')" \
 			'{ v[NR] = $1; if ($1 <= tol) ok++ }
 			END { med = v[int((NR + 1) / 2)];
-				print (med <= tol && ok * 5 >= NR * 4) ? "yes" : "no" }' \
+				print (med <= tol && ok * 4 >= NR * 3) ? "yes" : "no" }' \
 			"$RB_OUT/$name.diff")" yes
 	json '.configurations[] | "\(.target.dev) align=\(.target.align) pages=\(.nr_pages): memmap \([.samples[].memmap_ms] | add / length) ms (kmsg), \([.samples[].memmap_ns] | add / length / 1e6) ms (probe), bind \([.samples[].bind_ns] | add / length / 1e6) ms, unbind \([.samples[].unbind_ns] | add / length / 1e6) ms"' "$doc" |
 		while read -r l; do t_diag "$l"; done
@@ -66,12 +66,12 @@ for align in 4K 2M; do
 	t_like "$align: daxctl lists a dax device" "$dev" '^dax[0-9]+\.[0-9]+$'
 	before=$(snapshot)
 	start=$(awk '{ printf "%d\n", $1 * 100 }' /proc/uptime)
-	t_ok "$align: 1 warmup + 8 rebinds of $dev" \
-		$BENCH --warmup 1 --runs 8 -o "$RB_OUT/$align.json" "$dev"
+	t_ok "$align: 1 warmup + 5 rebinds of $dev" \
+		$BENCH --warmup 1 --runs 5 -o "$RB_OUT/$align.json" "$dev"
 	end=$(awk '{ printf "%d\n", $1 * 100 }' /proc/uptime)
-	t_diag "$align: tool cycle $(( (end - start) * 10 / 9 )) ms per rebind (whole run / 9)"
+	t_diag "$align: tool cycle $(( (end - start) * 10 / 6 )) ms per rebind (whole run / 6)"
 	doc=$RB_OUT/$align.json
-	check_doc "$align" "$doc" 9
+	check_doc "$align" "$doc" 6
 	t_is "$align: configuration matches daxctl list" \
 		"$(json '.configurations[0].target | "\(.dev) \(.align) \(.size)"' "$doc")" \
 		"$(daxctl list -d "$dev" | jq -r '.. | objects |

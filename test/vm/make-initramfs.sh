@@ -84,11 +84,11 @@ build_base()
 		[ -x "$t" ] || die "$t missing (run scripts/install-deps.sh)"
 		copy_with_libs "$stage" /usr/bin "$t"
 	done
-	# The kernel runs /sbin/modprobe for every request_module(), a few
-	# times during boot: static busybox starts in a fraction of the time
-	# kmod and its libraries take under emulation.  kmod's other tools
-	# come first in PATH; they read the index files libkmod reads.
-	ln -s ../bin/busybox "$stage/sbin/modprobe"
+	# The kernel runs /sbin/modprobe for every request_module(); /init
+	# installs it (busybox: kmod with its libraries starts slowly under
+	# emulation) once the boot, which asks only for built-in crypto, is
+	# over.  kmod's other tools come first in PATH; they read the index
+	# files libkmod reads.
 	for a in insmod rmmod lsmod modinfo depmod; do
 		ln -s ../usr/bin/kmod "$stage/sbin/$a"
 	done

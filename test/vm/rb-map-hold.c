@@ -68,7 +68,8 @@ int main(int argc, char **argv)
 		p = map_dev(argv[2], len, PROT_READ | PROT_WRITE);
 		for (i = 0; i < len; i++)
 			p[i] = (unsigned char)((i * 2654435761ULL + seed) >> 7);
-		return msync(p, len, MS_SYNC) ? 1 : 0;
+		/* device-dax stores reach the media without msync(). */
+		return 0;
 	}
 	if (!strcmp(argv[1], "sum")) {
 		c = map_dev(argv[2], len, PROT_READ);

@@ -10,7 +10,11 @@
  *         busy                         check_busy(): {"busy":..,"why":..}
  *         rebind N                     N x unbind()+bind(), then describe
  *         reconfigure MODE MAP ALIGN   reconfigure() ("-" keeps a field),
- *                                      bind() (the cold bind), describe
+ *                                      describe, bind() (the cold bind),
+ *                                      describe
+ *         setup MODE MAP ALIGN         reconfigure() only: configured, not
+ *                                      bound (a run killed before its cold
+ *                                      bind), describe
  *         cycle MODE MAP ALIGN         reconfigure, bind, then restore() in
  *                                      the same process, describe
  *         save FILE                    write ops->save()'s record
@@ -38,7 +42,8 @@ static struct json_object *desc_json(const struct rb_target_desc *d)
 	STR(map);
 	json_object_object_add(o, "align", json_object_new_uint64(d->align));
 	json_object_object_add(o, "size", json_object_new_uint64(d->size));
-	json_object_object_add(o, "numa_node", json_object_new_int(d->numa_node));
+	json_object_object_add(o, "numa_node",
+			       json_object_new_int(d->numa_node));
 	STR(bind_dev);
 	STR(bind_bus);
 	STR(driver);
@@ -79,7 +84,8 @@ static int print_busy(struct rb_target *t)
 	int rc;
 
 	rc = t->ops->check_busy(t, why, sizeof(why));
-	json_object_object_add(o, "busy", json_object_new_boolean(rc == -EBUSY));
+	json_object_object_add(o, "busy",
+			       json_object_new_boolean(rc == -EBUSY));
 	json_object_object_add(o, "rc", json_object_new_int(rc));
 	json_object_object_add(o, "why", json_object_new_string(why));
 	printf("%s\n", json_object_to_json_string_ext(o,
@@ -123,8 +129,16 @@ static int do_rebind(struct rb_target *t, int n)
 	return print_describe(t);
 }
 
-static int do_reconfigure(struct rb_target *t, char **args, bool restore)
+enum step_end {
+	END_CONFIGURED, /* reconfigure() only */
+	END_BOUND, /* and the cold bind */
+	END_RESTORED, /* and restore() */
+};
+
+static int do_reconfigure(struct rb_target *t, char **args,
+			  enum step_end end)
 {
+	bool restore = end == END_RESTORED;
 	struct rb_config_req req = {
 		.mode = keep(args[0]),
 		.map = keep(args[1]),
@@ -133,6 +147,11 @@ static int do_reconfigure(struct rb_target *t, char **args, bool restore)
 	int rc;
 
 	rc = t->ops->reconfigure(t, &req);
+	/* configured, not bound: expected_nr_pages comes from geometry */
+	if (rc == 0)
+		rc = print_describe(t);
+	if (rc == 0 && end == END_CONFIGURED)
+		return 0;
 	if (rc == 0)
 		rc = t->ops->bind(t);
 	if (rc < 0) {
@@ -259,10 +278,12 @@ int main(int argc, char **argv)
 		rc = print_busy(v[0]);
 	} else if (!strcmp(cmd, "rebind") && argc >= 1) {
 		rc = do_rebind(v[0], atoi(argv[0]));
+	} else if (!strcmp(cmd, "setup") && argc >= 3) {
+		rc = do_reconfigure(v[0], argv, END_CONFIGURED);
 	} else if (!strcmp(cmd, "reconfigure") && argc >= 3) {
-		rc = do_reconfigure(v[0], argv, false);
+		rc = do_reconfigure(v[0], argv, END_BOUND);
 	} else if (!strcmp(cmd, "cycle") && argc >= 3) {
-		rc = do_reconfigure(v[0], argv, true);
+		rc = do_reconfigure(v[0], argv, END_RESTORED);
 	} else if (!strcmp(cmd, "save") && argc >= 1) {
 		rc = do_save(v[0], argv[0]);
 	} else {

@@ -185,8 +185,15 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu "qemu64,+rdrand" -smp 1
 	-serial chardev:results
 	-virtfs "local,path=$out,mount_tag=out,security_model=none")
 if [ "$pmem" = nvdimm ]; then
-	# A fresh sparse file: label-less until someone writes labels.
-	backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
+	# A fresh sparse file: label-less until someone writes labels.  In
+	# memory when it fits even if filled (a container's /dev/shm may be
+	# 64M: running out of it would kill QEMU), else in $TMPDIR.
+	shm=$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1 || true)
+	if [ "${shm:-0}" -gt $((gib * 1024 * 1024)) ]; then
+		backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
+	else
+		backing=$(mktemp "$work/nvdimm.XXXXXX")
+	fi
 	truncate -s $((gib * 1024 * 1024 * 1024 + 128 * 1024)) "$backing"
 	memdev="id=mem1,share=on,mem-path=$backing"
 	memdev+=",size=$(stat -c %s "$backing")"
@@ -216,8 +223,10 @@ case $rc in
 	status=124 ;;
 0)	why="no verdict (guest powered off or rebooted)" ;;
 253)	why="guest setup failed (see vm-results.log)" ;;
-*)	if [ $((rc % 2)) = 1 ]; then
-		status=$(((rc - 1) / 2))
+*)	said=$(sed -n 's/^# vm-init: verdict \([0-9]*\)$/\1/p' \
+		"$out/vm-results.log" | tail -n 1)
+	if [ $((rc % 2)) = 1 ] && [ "$said" = $(((rc - 1) / 2)) ]; then
+		status=$said
 		why="guest script exit status $status"
 	else
 		why="qemu failed with status $rc"
@@ -231,7 +240,8 @@ fi
 awk -v n="$name" -v w="$why" -v t0="$t0" -v t1="$t1" -v t2="$t2" 'BEGIN {
 	printf "run-in-vm: %s: %s; %.1f s (VM %.1f s)\n", n, w, t2 - t0, t2 - t1
 }' >&2
-if [ "$status" != 0 ] && [ "$status" != 77 ]; then
+if [ "$status" != 0 ] && [ "$status" != 77 ] &&
+	[ -s "$out/vm-console.log" ]; then
 	echo "run-in-vm: last console lines ($out/vm-console.log):" >&2
 	tail -n 25 "$out/vm-console.log" >&2 || true
 fi

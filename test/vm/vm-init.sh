@@ -11,6 +11,7 @@ export PATH=/sbin:/usr/sbin:/bin:/usr/bin
 export HOME=/root
 
 mount -t proc proc /proc
+read -r t_init _ </proc/uptime
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
@@ -21,6 +22,7 @@ mount -t tmpfs tmpfs /dev/shm
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing
 hostname rb-vm
+ln -s /bin/busybox /sbin/modprobe
 
 # The results port: raw, so the host's log has no carriage returns.
 RESULTS=/dev/ttyS1
@@ -33,6 +35,9 @@ verdict()
 	v=$1
 	# 124-125 are the host's own codes, 126 means setup_failed().
 	[ "$v" -gt 123 ] && [ "$v" != 126 ] && v=1
+	# The host believes an exit status only next to this line: QEMU's own
+	# errors exit with odd statuses too.
+	echo "# vm-init: verdict $v" >"$RESULTS"
 	sync
 	umount /out 2>/dev/null
 	# shellcheck disable=SC2059 # the format is the byte itself
@@ -83,8 +88,8 @@ while IFS= read -r a; do
 	set -- "$@" "$a"
 done </rb/args
 
-read -r up _ </proc/uptime
-echo "# vm-init: guest ready after $up s of uptime" >"$RESULTS"
+read -r t_ready _ </proc/uptime
+echo "# vm-init: uptime $t_init s at /init, $t_ready s when ready" >"$RESULTS"
 
 export RB_OUT=/out RB_LIB=/rb/guest-lib.sh
 cd /out || setup_failed "cannot enter /out"

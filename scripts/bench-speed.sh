@@ -1,0 +1,245 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Cycle time of a measured rebind: ndctl-rebind-bench against the raw sysfs
+# floor and an ndctl shell loop, in the VM (4 GiB emulated NVDIMM, fsdax
+# map=dev and devdax align=2M); see doc/speed.md.  A benchmark, not a test:
+# it prints a table and fails only when a VM or a guest check fails.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+usage()
+{
+	cat <<USAGE
+usage: bench-speed.sh [--build DIR] [--runs N] [--modes LIST] [--no-diag]
+                      [--timeout S]
+
+  --build DIR    meson build directory, set up when missing
+                 (default \$RB_BUILD or SRC/build-bench)
+  --runs N       measured rebinds per method and mode (default 20, >= 10)
+  --modes LIST   fsdax,devdax (default both; one VM each)
+  --no-diag      skip the third VM (system-call breakdown of a tool cycle,
+                 kernel time with and without the kprobe pair)
+  --timeout S    per VM (default 240; TCG on a busy host is slow)
+
+Results: DIR/vm-runs/speed-{fsdax,devdax,diag}/, the table on stdout.
+USAGE
+}
+
+build=${RB_BUILD:-$top/build-bench}
+runs=20
+modes=fsdax,devdax
+diag=1
+timeout=240
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build)	build=${2:?}; shift 2 ;;
+	--runs)		runs=${2:?}; shift 2 ;;
+	--modes)	modes=${2:?}; shift 2 ;;
+	--no-diag)	diag=0; shift ;;
+	--timeout)	timeout=${2:?}; shift 2 ;;
+	-h|--help)	usage; exit 0 ;;
+	*)		usage >&2; exit 2 ;;
+	esac
+done
+[[ $runs =~ ^[1-9][0-9]+$ ]] || { usage >&2; exit 2; }
+
+if [ ! -f "$build/build.ninja" ]; then
+	meson setup "$build" "$top" -Dwerror=true >/dev/null
+fi
+ninja -C "$build" ndctl-plugin/ndctl-rebind-bench test/vm/rb-speed-floor \
+	>/dev/null
+build=$(cd "$build" && pwd)
+
+vm()		# NAME GUEST-ARGS...
+{
+	local name=$1
+
+	shift
+	"$top/test/vm/run-in-vm.sh" --build "$build" --size 4G \
+		--timeout "$timeout" --out "$build/vm-runs/speed-$name" \
+		-- guest-speed.sh "$@" >"$build/vm-runs/speed-$name.tap" || {
+		echo "bench-speed: the $name VM failed;" \
+			"see $build/vm-runs/speed-$name.tap" >&2
+		return 1
+	}
+}
+
+mkdir -p "$build/vm-runs"
+dirs=()
+for m in ${modes//,/ }; do
+	vm "$m" "$m" "$runs"
+	dirs+=("$build/vm-runs/speed-$m")
+done
+if [ "$diag" = 1 ]; then
+	vm diag fsdax "$runs" trace probe-ab
+	dirs+=("$build/vm-runs/speed-diag")
+fi
+
+python3 - "${dirs[@]}" <<'PY'
+import collections
+import math
+import os
+import re
+import sys
+
+METHODS = ["floor-c", "floor-sh", "tool", "tool-ns", "shell"]
+
+
+def nums(path, col=0):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [float(l.split()[col]) for l in f if l.strip()]
+
+
+def stats(v):
+    n = len(v)
+    if not n:
+        return None
+    m = sum(v) / n
+    sd = math.sqrt(sum((x - m) ** 2 for x in v) / (n - 1)) if n > 1 else 0
+    s = sorted(v)
+    med = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+    return n, m, sd, med
+
+
+def fmt(st, med=False):
+    if not st:
+        return "-"
+    n, m, sd, md = st
+    return "%.1f ± %.1f" % (m, sd) + (" (%.1f)" % md if med else "")
+
+
+def ratio(a, b):
+    """Ratio of means, with a 95% interval by the delta method."""
+    if not a or not b:
+        return "-"
+    r = a[1] / b[1]
+    se = r * math.sqrt(a[2] ** 2 / a[0] / a[1] ** 2 +
+                       b[2] ** 2 / b[0] / b[1] ** 2)
+    return "%.2f [%.2f, %.2f]" % (r, r - 1.96 * se, r + 1.96 * se)
+
+
+def table(d, mode):
+    p = lambda m, ext: os.path.join(d, "%s-%s.%s" % (mode, m, ext))
+    print("\n%s, 4 GiB, cycle time per measured rebind (ms)" % mode)
+    print("%-9s %4s %-22s %-16s %-8s %-16s %s" % (
+        "method", "n", "cycle mean ± σ (med)", "own clock", "outside",
+        "memmap ms (n)", "fixed"))
+    cyc = {}
+    for m in METHODS:
+        c = stats(nums(p(m, "cycles")))
+        if not c:
+            continue
+        cyc[m] = c
+        own = stats(nums(p(m, "inloop")))
+        fixed = "-"
+        if m.startswith("tool"):
+            walls = nums(p(m, "wall-us"))
+            one = nums(p(m, "one-us"))
+            k = (c[0] + len(walls)) / len(walls)
+            out = (sum(walls) / len(walls) - one[0]) / 1000 / (k - 1)
+            fixed = "%.1f s" % (one[0] / 1e6 - c[1] / 1000)
+        else:
+            out = stats(nums(p(m, "outside")))[1]
+        mm = stats(nums(p(m, "lines"), 2))
+        pages = sorted(set(int(x) for x in nums(p(m, "lines"), 1)))
+        print("%-9s %4d %-22s %-16s %-8.1f %-16s %s  pages %s" % (
+            m, c[0], fmt(c, True), fmt(own), out,
+            fmt(mm) + " (%d)" % mm[0], fixed,
+            ",".join(map(str, pages))))
+    print("ratios of mean cycle times, 95% interval:")
+    for a, b, target in (("tool", "floor-c", "<= 1.10"),
+                         ("tool", "shell", "<= 0.50"),
+                         ("tool-ns", "shell", ""),
+                         ("floor-sh", "floor-c", "")):
+        if a in cyc and b in cyc:
+            print("  %-8s / %-8s %-20s %s" % (a, b, ratio(cyc[a], cyc[b]),
+                  "target " + target if target else ""))
+
+
+SYS = {0: "read", 1: "write", 3: "close", 8: "lseek", 21: "access",
+       89: "readlink", 257: "openat", 262: "newfstatat"}
+EV = re.compile(r"^\s*(\S+)-(\d+)\s+\[\d+\]\s+\S+\s+([\d.]+): (\w+): (.*)$")
+
+
+def syscalls(path, comm):
+    """(start, end, name, path) of each system call of @comm."""
+    out, pend, opened, fds = [], None, None, {}
+    for line in open(path):
+        m = EV.match(line)
+        if not m or not m.group(1).startswith(comm):
+            continue
+        ts, ev, rest = float(m.group(3)), m.group(4), m.group(5)
+        if ev == "open":
+            opened = re.search(r'path="([^"]*)"', rest).group(1)
+        elif ev == "sys_enter":
+            nr = int(rest.split()[1])
+            args = re.search(r"\((.*)\)", rest).group(1).split(", ")
+            pend = (nr, ts, args)
+        elif ev == "sys_exit" and pend:
+            nr, t0, args = pend
+            pend = None
+            name = SYS.get(nr, "nr%d" % nr)
+            ret = int(rest.split("=")[-1])
+            if name == "openat":
+                target = opened or "?"
+                if ret >= 0:
+                    fds[ret] = target
+            elif name in ("read", "write", "close", "lseek"):
+                target = fds.get(int(args[0], 16), "?")
+                if name == "close":
+                    fds.pop(int(args[0], 16), None)
+            else:
+                target = ""
+            out.append((t0, ts, name, re.sub(r"\d+", "N", target)))
+    return out
+
+
+def breakdown(path, comm, label):
+    ev = syscalls(path, comm)
+    starts = [i for i, e in enumerate(ev)
+              if e[2] == "write" and e[3].endswith("/unbind")]
+    if len(starts) < 2:
+        return
+    n = len(starts) - 1
+    agg = collections.defaultdict(lambda: [0, 0.0])
+    total = ev[starts[-1]][0] - ev[starts[0]][0]
+    insys = 0
+    for e in ev[starts[0]:starts[-1]]:
+        agg[(e[2], e[3])][0] += 1
+        agg[(e[2], e[3])][1] += e[1] - e[0]
+        insys += e[1] - e[0]
+    print("%s: %d cycles of %.1f ms: %.1f ms in system calls, %.1f ms "
+          "outside them" % (label, n, total / n * 1e3, insys / n * 1e3,
+                            (total - insys) / n * 1e3))
+    for (name, target), (cnt, t) in sorted(agg.items(),
+                                           key=lambda x: -x[1][1]):
+        if t / n * 1e3 >= 0.2:
+            print("  %4.1f x %-9s %7.2f ms  %s" % (cnt / n, name,
+                                                 t / n * 1e3, target))
+
+
+for d in sys.argv[1:]:
+    if os.path.basename(d) == "speed-diag":
+        print("\nWhere a cycle's time goes (fsdax, system calls traced; "
+              "the tracing slows every call a little)")
+        breakdown(os.path.join(d, "fsdax-trace-floor-c.txt"),
+                  "rb-speed-floor", "floor-c")
+        breakdown(os.path.join(d, "fsdax-trace-tool.txt"),
+                  "ndctl-rebind-be", "tool")
+        ab = collections.defaultdict(list)
+        with open(os.path.join(d, "fsdax-probe-ab.txt")) as f:
+            for line in f:
+                k, v = line.split()
+                ab[k].append(float(v))
+        off, on = stats(ab["off"]), stats(ab["on"])
+        print("memmap ms of floor binds, kprobe pair off: %s (n=%d), "
+              "on: %s (n=%d), on/off %s" % (fmt(off), off[0], fmt(on),
+                                            on[0], ratio(on, off)))
+        continue
+    mode = os.path.basename(d)[len("speed-"):]
+    table(d, mode)
+PY
