@@ -151,7 +151,7 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 		rb_run_state_phase(rs, "reconfigure");
 		rc = t->ops->reconfigure(t, req);
 		if (rc)
-			return rc;
+			goto early;
 		/* The geometry of the new personality attributes its line. */
 		memset(&pre, 0, sizeof(pre));
 		pre.numa_node = -1;
@@ -163,7 +163,7 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 				&cfg->warnings);
 		rb_target_desc_clear(&pre);
 		if (rc)
-			return rc;
+			goto early;
 		cfg->has_cold = true;
 		cfg->cold = s;
 	}
@@ -172,7 +172,7 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 	if (rc) {
 		snprintf(t->err, sizeof(t->err), "%s: cannot describe: %s",
 			 t->name, strerror(-rc));
-		return rc;
+		goto early;
 	}
 	config_label(&cfg->target, prog.label, sizeof(prog.label));
 	rb_dbg("%s: %u warmup + %u measured rebinds of %s on %s",
@@ -223,6 +223,10 @@ out:
 		snprintf(t->err, sizeof(t->err), "%s: %s", t->name,
 			 strerror(-rc));
 	cfg->complete = rc == 0;
+	return rc;
+early:
+	/* Nothing measured: the configuration stays in the document, empty. */
+	cfg->complete = false;
 	return rc;
 }
 

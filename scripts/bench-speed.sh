@@ -84,7 +84,8 @@ import os
 import re
 import sys
 
-METHODS = ["floor-c", "floor-sh", "tool", "tool-ns", "shell"]
+METHODS = ["floor-c", "floor-sh", "tool", "tool-ns", "tool-wall", "tool-kmsg",
+           "tool-probe", "shell"]
 
 
 def nums(path, col=0):
@@ -122,33 +123,55 @@ def ratio(a, b):
     return "%.2f [%.2f, %.2f]" % (r, r - 1.96 * se, r + 1.96 * se)
 
 
+def block(d, mode, m, b):
+    """Steady state of one block: lines 2..k, cycles between them, and
+    the own-clock rebinds they span (3..k); the first cycle of a block
+    also pays for the method's start (TCG translates new code)."""
+    f = os.path.join(d, "%s-%s-%d." % (mode, m, b))
+    if not os.path.exists(f + "lines"):
+        return None
+    with open(f + "lines") as fl:
+        lines = [[int(x) for x in l.split()] for l in fl if l.strip()]
+    cyc = [(b2[0] - a[0]) / 1000 for a, b2 in zip(lines[1:], lines[2:])]
+    return lines, cyc, nums(f + "own")[2:]
+
+
 def table(d, mode):
     p = lambda m, ext: os.path.join(d, "%s-%s.%s" % (mode, m, ext))
-    print("\n%s, 4 GiB, cycle time per measured rebind (ms)" % mode)
-    print("%-9s %4s %-22s %-16s %-8s %-16s %s" % (
+    print("\n%s, 4 GiB: steady-state cycle time per rebind (ms)" % mode)
+    print("%-9s %3s %-23s %-15s %-7s %-6s %-15s %-5s %s" % (
         "method", "n", "cycle mean ± σ (med)", "own clock", "outside",
-        "memmap ms (n)", "fixed"))
+        "gap", "memmap ms", "fixed", "pages"))
     cyc = {}
     for m in METHODS:
-        c = stats(nums(p(m, "cycles")))
-        if not c:
+        blocks = [x for x in (block(d, mode, m, 1), block(d, mode, m, 2))
+                  if x]
+        if not blocks:
             continue
+        c = stats([x for bl in blocks for x in bl[1]])
         cyc[m] = c
-        own = stats(nums(p(m, "inloop")))
+        own = stats([x for bl in blocks for x in bl[2]])
+        # Time per cycle outside the method's own clock, per block: the
+        # same rebinds on both sides, so the load's swings cancel.
+        gap = "-"
+        if own:
+            g = [sum(bl[1]) / len(bl[1]) - sum(bl[2]) / len(bl[2])
+                 for bl in blocks]
+            gap = "%.1f" % (sum(g) / len(g))
         fixed = "-"
         if m.startswith("tool"):
             walls = nums(p(m, "wall-us"))
-            one = nums(p(m, "one-us"))
-            k = (c[0] + len(walls)) / len(walls)
-            out = (sum(walls) / len(walls) - one[0]) / 1000 / (k - 1)
-            fixed = "%.1f s" % (one[0] / 1e6 - c[1] / 1000)
+            one = nums(p(m, "one-us"))[0]
+            k = len(blocks[0][0])
+            out = (sum(walls) / len(walls) - one) / 1000 / (k - 1)
+            fixed = "%.1fs" % (one / 1e6 - c[1] / 1000)
         else:
             out = stats(nums(p(m, "outside")))[1]
-        mm = stats(nums(p(m, "lines"), 2))
-        pages = sorted(set(int(x) for x in nums(p(m, "lines"), 1)))
-        print("%-9s %4d %-22s %-16s %-8.1f %-16s %s  pages %s" % (
-            m, c[0], fmt(c, True), fmt(own), out,
-            fmt(mm) + " (%d)" % mm[0], fixed,
+        lines = [l for bl in blocks for l in bl[0][1:]]
+        mm = stats([l[2] for l in lines])
+        pages = sorted(set(l[1] for l in lines))
+        print("%-9s %3d %-23s %-15s %-7.1f %-6s %-15s %-5s %s" % (
+            m, c[0], fmt(c, True), fmt(own), out, gap, fmt(mm), fixed,
             ",".join(map(str, pages))))
     print("ratios of mean cycle times, 95% interval:")
     for a, b, target in (("tool", "floor-c", "<= 1.10"),
@@ -199,37 +222,49 @@ def syscalls(path, comm):
 
 
 def breakdown(path, comm, label):
+    """Per cycle: total, in system calls, outside them, and the calls by
+    kind; returns (cycle ms, outside ms, {(call, path): ms})."""
     ev = syscalls(path, comm)
     starts = [i for i, e in enumerate(ev)
               if e[2] == "write" and e[3].endswith("/unbind")]
     if len(starts) < 2:
-        return
+        return None
     n = len(starts) - 1
     agg = collections.defaultdict(lambda: [0, 0.0])
-    total = ev[starts[-1]][0] - ev[starts[0]][0]
-    insys = 0
+    total = (ev[starts[-1]][0] - ev[starts[0]][0]) * 1e3 / n
     for e in ev[starts[0]:starts[-1]]:
         agg[(e[2], e[3])][0] += 1
-        agg[(e[2], e[3])][1] += e[1] - e[0]
-        insys += e[1] - e[0]
+        agg[(e[2], e[3])][1] += (e[1] - e[0]) * 1e3 / n
+    insys = sum(t for _, t in agg.values())
     print("%s: %d cycles of %.1f ms: %.1f ms in system calls, %.1f ms "
-          "outside them" % (label, n, total / n * 1e3, insys / n * 1e3,
-                            (total - insys) / n * 1e3))
+          "outside them" % (label, n, total, insys, total - insys))
     for (name, target), (cnt, t) in sorted(agg.items(),
                                            key=lambda x: -x[1][1]):
-        if t / n * 1e3 >= 0.2:
-            print("  %4.1f x %-9s %7.2f ms  %s" % (cnt / n, name,
-                                                 t / n * 1e3, target))
+        if t >= 0.2:
+            print("  %4.1f x %-9s %7.2f ms  %s" % (cnt / n, name, t, target))
+    return total, total - insys, {k: v[1] for k, v in agg.items()}
+
+
+def compare(floor, tool):
+    """What the tool does per cycle that the floor does not."""
+    if not floor or not tool:
+        return
+    extra = sum(t for k, t in tool[2].items() if k not in floor[2])
+    user = tool[1] - floor[1]
+    est = (floor[0] + extra + user) / floor[0]
+    print("tool - floor: %.1f ms in calls the floor does not make, %+.1f ms "
+          "outside system calls;\n  on the floor's %.1f ms cycle: "
+          "tool/floor ~ %.3f" % (extra, user, floor[0], est))
 
 
 for d in sys.argv[1:]:
     if os.path.basename(d) == "speed-diag":
-        print("\nWhere a cycle's time goes (fsdax, system calls traced; "
-              "the tracing slows every call a little)")
-        breakdown(os.path.join(d, "fsdax-trace-floor-c.txt"),
-                  "rb-speed-floor", "floor-c")
-        breakdown(os.path.join(d, "fsdax-trace-tool.txt"),
-                  "ndctl-rebind-be", "tool")
+        print("\nWhere a cycle's time goes (fsdax; tracing slows each "
+              "system call a little)")
+        compare(breakdown(os.path.join(d, "fsdax-trace-floor-c.txt"),
+                          "rb-speed-floor", "floor-c"),
+                breakdown(os.path.join(d, "fsdax-trace-tool.txt"),
+                          "ndctl-rebind-be", "tool"))
         ab = collections.defaultdict(list)
         with open(os.path.join(d, "fsdax-probe-ab.txt")) as f:
             for line in f:

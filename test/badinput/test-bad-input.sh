@@ -212,7 +212,8 @@ run_case()
 	case "$user" in
 	root) prefix="" ;;
 	nobody)
-		prefix="setpriv --reuid=$nobody_uid --regid=$nobody_uid --clear-groups --"
+		prefix="setpriv --reuid=$nobody_uid --regid=$nobody_uid"
+		prefix+=" --clear-groups --"
 		;;
 	*)
 		why="bad user column '$user'"
@@ -237,7 +238,8 @@ run_case()
 		return 1
 	fi
 	if [ "$rc" -ge 128 ]; then
-		why="crashed: status $rc ($(kill -l $((rc - 128)) 2>/dev/null)); stderr: $(head -c 300 <<<"$err")"
+		why="crashed: status $rc ($(kill -l $((rc - 128)) 2>/dev/null));"
+		why+=" stderr: $(head -c 300 <<<"$err")"
 		return 1
 	fi
 	if [ "$before" != "$after" ]; then

@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-fuzz.sh [--seconds N] [--build-dir DIR] [--parallel] [NAME...]
+# run-fuzz.sh [--seconds N] [--build-dir DIR] [--parallel] [--keep-going]
+#             [NAME...]
 #
 # Build the libFuzzer harnesses (clang -fsanitize=fuzzer,address,undefined)
 # against lib/ in their own meson build directory (test/fuzz/meson.build
-# defines them when c_args carry -fsanitize=fuzzer-no-link) and run each for N seconds
-# (default 30). NAME is klog, import or load; all three by default.
+# defines them when c_args carry -fsanitize=fuzzer-no-link) and run each
+# for N seconds (default 30). NAME is klog, import or load; all three by default.
+# --keep-going (for long runs) fuzzes on after a crash (libFuzzer's fork
+# mode), so that one run reports every distinct crash it finds.
 #
 # stdout carries only the result lines scripts/test.sh appends to its
 # results file, one per harness:  fuzz-<name> <passed 0|1> <failed 0|1> 0
@@ -19,6 +22,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=30
 bdir="$top/build-fuzz"
 parallel=0
+keep_going=()
 names=()
 
 while [ $# -gt 0 ]; do
@@ -37,6 +41,11 @@ while [ $# -gt 0 ]; do
 		;;
 	--parallel)
 		parallel=1
+		shift
+		;;
+	--keep-going)
+		keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1
+			-ignore_ooms=1)
 		shift
 		;;
 	klog | import | load)
@@ -62,7 +71,8 @@ mkdir -p "$fdir"
 
 # Coverage instrumentation for lib/ without libFuzzer's main(); UBSan must
 # abort so that libFuzzer sees the report as a crash.
-san_args="-fsanitize=fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer"
+san_args="-fsanitize=fuzzer-no-link -fno-sanitize-recover=all"
+san_args+=" -fno-omit-frame-pointer"
 
 build_lib()
 {
@@ -114,12 +124,19 @@ run_one()
 {
 	local name=$1
 	local corpus="$fdir/corpus-$name" crashes="$fdir/crashes-$name"
-	local log="$fdir/fuzz-$name.log" rc cpu dict=klog
+	local log="$fdir/fuzz-$name.log" rc cpu dict=klog f
 
 	[ "$name" = load ] && dict=load
 
 	seed_corpus "$name" "$corpus"
-	mkdir -p "$crashes"
+	# Inputs that crashed an earlier run stay in the corpus as regression
+	# tests; this run's verdict is about what it finds itself.
+	mkdir -p "$crashes" "$fdir/old-crashes-$name"
+	for f in "$crashes"/*; do
+		[ -f "$f" ] || continue
+		cp -f "$f" "$corpus/"
+		mv -f "$f" "$fdir/old-crashes-$name/"
+	done
 	# -close_fd_mask=3: the code under test prints one error line per
 	# bad input; libFuzzer keeps its own and the sanitizers' reports.
 	TIMEFORMAT='%U %S'
@@ -127,18 +144,18 @@ run_one()
 		-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=65536 -close_fd_mask=3 -print_final_stats=1 \
 		-dict="$top/test/fuzz/$dict.dict" \
-		-artifact_prefix="$crashes/" >"$log" 2>&1; \
+		-artifact_prefix="$crashes/" "${keep_going[@]}" >"$log" 2>&1; \
 		echo "rc=$?" >"$log.rc"; } 2>&1 )
 	rc=$(sed -n 's/^rc=//p' "$log.rc")
 	rm -f "$log.rc"
 	{
 		echo "fuzz-$name: exit $rc, cpu user+sys ${cpu// /+} s," \
 			"$(grep -c . <(ls "$corpus")) corpus files"
-		grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)' \
-			"$log" | tr '\n' ' '
+		grep -E '^stat::(number_of_exec|peak_rss|new_units)' "$log" |
+			tr '\n' ' '
 		echo
 	} >&2
-	if [ "$rc" = 0 ]; then
+	if [ "$rc" = 0 ] && [ -z "$(ls -A "$crashes")" ]; then
 		echo "fuzz-$name 1 0 0"
 		return 0
 	fi

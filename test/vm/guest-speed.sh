@@ -13,7 +13,7 @@
 #     tool-ns   ndctl-rebind-bench --method namespace --runs N/2
 #     tool-wall, tool-kmsg, tool-probe  the tool with --timing wall,
 #               kmsg,wall or probe,wall: what each timing source costs
-#     trace     (not a timing) floor-c and the tool, 6 rebinds each, with
+#     trace     (not a timing) floor-c and the tool, 8 rebinds each, with
 #               their system calls traced to MODE-trace-*.txt
 #     probe-ab  (not a timing) floor-c with and without a kprobe pair on
 #               memmap_init_zone_device, to MODE-probe-ab.txt
@@ -21,12 +21,12 @@
 #               dmesg | grep memmap_init_zone_device | tail -1
 # Cycle time: the spacing of consecutive memmap_init_zone_device lines in
 # the kernel log (printk clock, us) within a block: one yardstick for every
-# method.  Raw data per METHOD in $RB_OUT/MODE-METHOD.*:
-#   .lines    printk us, nr_pages, ms of each memmap line
-#   .cycles   ms between consecutive lines of a block
-#   .inloop   ms per rebind by the method's own clock (rb-speed-floor's,
-#             the tool's unbind_ns + bind_ns)
-#   .outside  ms per rebind by a clock around a block, or for the tool
+# method.  Raw data in $RB_OUT/MODE-METHOD-BLOCK.* (BLOCK 1 or 2):
+#   .lines    printk us, nr_pages, ms of each memmap line of the block
+#   .own      ms per rebind by the method's own clock, unbind + bind
+#             (rb-speed-floor's, the tool's unbind_ns + bind_ns)
+# and in $RB_OUT/MODE-METHOD.*:
+#   .outside  ms per rebind by a clock around each block, or for the tool
 #   .wall-us  its wall time per block and .one-us that of a run of one
 #             rebind (the fixed cost: start-up, setup, restore, output)
 # scripts/bench-speed.sh makes the table from them.
@@ -41,6 +41,13 @@ if [ $# -gt 2 ]; then
 	shift 2
 	methods=$*
 fi
+for m in $methods; do
+	case $m in
+	floor-c|floor-sh|tool|tool-ns|tool-wall|tool-kmsg|tool-probe) ;;
+	trace|probe-ab|shell) ;;
+	*) t_bail "unknown method '$m'" ;;
+	esac
+done
 ns=namespace0.0
 case $mode in
 fsdax)	create="-m fsdax -M dev" driver=nd_pmem ;;
@@ -106,9 +113,9 @@ out()
 
 # --- one block of K rebinds per method, appending to its files -----------
 
-floor_c()	# K
+floor_c()	# K ROUND
 {
-	rb-speed-floor loop nd $driver "$dev" "$1" >>"$(out floor-c.out)"
+	rb-speed-floor loop nd $driver "$dev" "$1" >"$(out "floor-c-$2.out")"
 }
 
 floor_sh()	# K
@@ -156,7 +163,7 @@ block()		# METHOD ROUND
 	kmsg_mark "$m-$2"
 	t0=$(now)
 	case $m in
-	floor-c)	floor_c $k ;;
+	floor-c)	floor_c $k "$2" ;;
 	floor-sh)	floor_sh $k ;;
 	shell)		shell $k ;;
 	tool*)		tool "$m" $k "-$2" ;;
@@ -165,15 +172,17 @@ block()		# METHOD ROUND
 	t1=$(now)
 	t_is "$m, block $2: $k rebinds succeed" "$rc" 0
 	memmap_lines "$m-$2" >"$(out "$m-$2.lines")"
-	cat "$(out "$m-$2.lines")" >>"$(out "$m.lines")"
-	awk 'NR > 1 { printf "%.3f\n", ($1 - p) / 1000 } { p = $1 }' \
-		"$(out "$m-$2.lines")" >>"$(out "$m.cycles")"
 	case $m in
+	floor-c)
+		awk '$1 != "total_ns" { printf "%.3f\n", ($1 + $2) / 1e6 }' \
+			"$(out "floor-c-$2.out")" >"$(out "floor-c-$2.own")"
+		ms "$t0" "$t1" $k >>"$(out "$m.outside")"
+		;;
 	tool*)
 		doc=$(out "$m-$2.json")
 		json '.configurations[0].samples[] |
 			(.unbind_ns + .bind_ns) / 1e6' "$doc" \
-			>>"$(out "$m.inloop")"
+			>"$(out "$m-$2.own")"
 		if [ -n "$(json '.configurations[0].samples[0].kernel_ts_usec' \
 			"$doc")" ]; then
 			t_is "$m, block $2: the samples are the block's lines" \
@@ -301,9 +310,9 @@ reverse=
 for m in $methods; do
 	case $m in
 	trace)
-		traced floor-c rb-speed-floor loop nd $driver "$dev" 6 \
+		traced floor-c rb-speed-floor loop nd $driver "$dev" 8 \
 			>/dev/null
-		traced tool $BENCH --runs 6 -o "$(out trace-tool.json)" $ns \
+		traced tool $BENCH --runs 8 -o "$(out trace-tool.json)" $ns \
 			2>/dev/null
 		continue ;;
 	probe-ab)
@@ -322,18 +331,14 @@ done
 
 [ "$flags" = "=_" ] && dyndbg_memmap off
 
-[ -f "$(out floor-c.out)" ] &&
-	awk '$1 != "total_ns" { printf "%.3f\n", ($1 + $2) / 1e6 }' \
-		"$(out floor-c.out)" >"$(out floor-c.inloop)"
 # Means for the log; scripts/bench-speed.sh makes the table (busybox awk
 # has no sqrt).
 for m in $methods; do
 	case $m in
 	trace|probe-ab) continue ;;
 	esac
-	t_diag "$m: $(awk '{ s += $1 } END {
-		printf "cycle %.1f ms over %d cycles", s / NR, NR }' \
-		"$(out "$m.cycles")"), memmap $(awk '{ s += $3 } END {
-		printf "%.1f ms", s / NR }' "$(out "$m.lines")")"
+	t_diag "$m: $(cat "$(out "$m-1.lines")" "$(out "$m-2.lines")" |
+		awk '{ s += $3 } END {
+			printf "%d binds, memmap %.1f ms", NR, s / NR }')"
 done
 t_done

@@ -157,6 +157,7 @@ t_ok "save $ns's original configuration" \
 	run save nd save "$ns" "$RB_OUT/saved.json"
 t_ok "describe $ns" run orig nd describe "$ns"
 check_nd_desc orig
+
 case $part in
 fsdax)
 	t_ok "resolve all namespaces" run all nd open all
@@ -305,6 +306,19 @@ dax)
 	run ndbusy nd busy "$ns"
 	t_is "$ns busy while its $dax is open" "$(last ndbusy busy)" true
 	exec 3<&-
+	$T dax map "$dax" >"$RB_OUT/map.json" 2>&1 &
+	mapper=$!
+	i=0
+	while [ $i -lt 50 ] && ! grep -q mapped "$RB_OUT/map.json"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	run mapbusy dax busy "$dax"
+	t_is "$dax busy while mapped (fd closed)" "$(last mapbusy busy)" true
+	t_like "... names the mapping process" "$(last mapbusy why)" \
+		"^/dev/$dax is mapped by pid $mapper "
+	kill "$mapper"
+	wait "$mapper" 2>/dev/null
 
 	if daxctl reconfigure-device -f -m system-ram "$dax" \
 		>"$RB_OUT/kmem.log" 2>&1; then

@@ -11,11 +11,11 @@
 #	and jq (oracles) and their libraries.  Cached in CACHE_DIR; rebuilt when the kernel, this
 #	script or one of the host packages changes.  Prints the archive path.
 #
-#   make-initramfs.sh overlay STAGE_DIR OUT_FILE [EXECUTABLE...]
-#	The part that changes every run: adds each EXECUTABLE (with its
-#	shared libraries) under /usr/bin of STAGE_DIR, then archives the
-#	whole STAGE_DIR (which the caller filled with /init and the guest
-#	script) into OUT_FILE.
+#   make-initramfs.sh overlay STAGE_DIR OUT_FILE BASE [EXECUTABLE...]
+#	The part that changes every run: adds each EXECUTABLE (with the
+#	shared libraries the BASE archive lacks) under /usr/bin of
+#	STAGE_DIR, then archives the whole STAGE_DIR (which the caller
+#	filled with /init and the guest script) into OUT_FILE.
 set -eu
 
 die()
@@ -32,8 +32,9 @@ GUEST_TOOLS="/usr/bin/ndctl /usr/bin/daxctl /usr/bin/jq /bin/kmod"
 # Packages whose upgrade invalidates the cached base archive.
 BASE_PACKAGES="busybox-static kmod ndctl daxctl libndctl6 libdaxctl1 jq"
 
-# copy_with_libs STAGE DEST_DIR BINARY: the binary plus every library the
-# dynamic loader resolves for it (and the loader), at the host's paths.
+# copy_with_libs STAGE DEST_DIR BINARY [HAVE_LIST]: the binary plus every
+# library the dynamic loader resolves for it (and the loader), at the
+# host's paths, except those named in the file HAVE_LIST.
 copy_with_libs()
 {
 	stage=$1
@@ -44,6 +45,7 @@ copy_with_libs()
 		$1 ~ /^\// { print $1 }' |
 	while read -r lib; do
 		[ -e "$stage$lib" ] && continue
+		[ -n "${4:-}" ] && grep -qxF "$lib" "$4" && continue
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"
 	done
@@ -133,6 +135,8 @@ cmd_base()
 		stage=$(mktemp -d "$cache/.base.XXXXXX")
 		build_base "$cache" "$kver" "$stage"
 		pack "$stage" "$out"
+		# What the overlay need not carry again.
+		(cd "$stage" && find . -mindepth 1 | cut -c2-) >"$out.files"
 		rm -rf "$stage"
 		echo "$want" >"$out.stamp"
 	fi
@@ -143,10 +147,12 @@ cmd_overlay()
 {
 	stage=${1:?stage dir}
 	out=${2:?output file}
-	shift 2
+	have=${3:?base archive}.files
+	shift 3
+	[ -f "$have" ] || die "$have missing"
 	for exe in "$@"; do
 		[ -x "$exe" ] || die "$exe is not an executable"
-		copy_with_libs "$stage" /usr/bin "$exe"
+		copy_with_libs "$stage" /usr/bin "$exe" "$have"
 	done
 	pack "$stage" "$out"
 }
@@ -155,5 +161,5 @@ case "${1:-}" in
 base)	shift; cmd_base "$@" ;;
 overlay) shift; cmd_overlay "$@" ;;
 *)	die "usage: make-initramfs.sh base CACHE KVER |" \
-		"overlay STAGE OUT [EXECUTABLE...]" ;;
+		"overlay STAGE OUT BASE [EXECUTABLE...]" ;;
 esac

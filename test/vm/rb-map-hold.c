@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 	size_t len, i;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: rb-map-hold hold|fill|sum PATH LEN [SEED]\n");
+		fprintf(stderr,
+			"usage: rb-map-hold hold|fill|sum PATH LEN [SEED]\n");
 		return 2;
 	}
 	len = strtoull(argv[3], NULL, 0);

@@ -20,13 +20,19 @@
  *         save FILE                    write ops->save()'s record
  *         restore FILE                 rb_target_from_saved() + restore()
  *         open                         only resolve NAME ("all", "X.Y")
+ *         map                          mmap 2M of /dev/NAME, close the fd
+ *                                      and sleep (a mapping-only user for
+ *                                      the busy check); kill it when done
  * Exit: 0 ok, 1 a step failed (its one-line error on stderr), 2 usage.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <json-c/json.h>
 #include "log.h"
 #include "target.h"
@@ -214,6 +220,31 @@ static int do_restore_saved(const struct rb_target_opts *opts,
 	return rc;
 }
 
+/* Hold a mapping of /dev/@name without an open descriptor. */
+static int do_map(const char *name)
+{
+	char path[128];
+	void *addr;
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		rb_error("map: cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	addr = mmap(NULL, 2 << 20, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (addr == MAP_FAILED) {
+		rb_error("map: cannot map %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	printf("mapped %s\n", path);
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -253,6 +284,8 @@ int main(int argc, char **argv)
 	cmd = argv[optind + 1];
 	if (!strcmp(cmd, "restore"))
 		return do_restore_saved(&opts, argv[optind + 2]) < 0;
+	if (!strcmp(cmd, "map"))
+		return do_map(argv[optind + 2]) < 0;
 	if (!strcmp(kind, "nd"))
 		nr = rb_nd_targets_open(&argv[optind + 2], 1, NULL, &opts, &v,
 					err, sizeof(err));

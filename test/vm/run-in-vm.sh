@@ -166,7 +166,7 @@ for e in "$build/ndctl-plugin/ndctl-rebind-bench" \
 	"$build/daxctl-plugin/daxctl-rebind-bench" "$build"/test/vm/*; do
 	[ -f "$e" ] && [ -x "$e" ] && exes+=("$e")
 done
-"$here/make-initramfs.sh" overlay "$stage" "$work/overlay.cpio" \
+"$here/make-initramfs.sh" overlay "$stage" "$work/overlay.cpio" "$base" \
 	"${exes[@]}" || die "cannot build the initramfs overlay"
 cat "$base" "$work/overlay.cpio" >"$work/initrd.cpio"
 
