@@ -62,188 +62,236 @@ build=${RB_BUILD:-$srcroot/build}
 cache=${RB_VM_CACHE:-}
 extra_append=
 prepare=0
-
-while [ $# -gt 0 ]; do
-	case $1 in
-	--pmem)		pmem=${2:?}; shift 2 ;;
-	--size)		size=${2:?}; shift 2 ;;
-	--labels)	labels=1; shift ;;
-	--dyndbg)	dyndbg=1; shift ;;
-	--timeout)	timeout=${2:?}; shift 2 ;;
-	--out)		out=${2:?}; shift 2 ;;
-	--build)	build=${2:?}; shift 2 ;;
-	--cache)	cache=${2:?}; shift 2 ;;
-	--append)	extra_append=${2:?}; shift 2 ;;
-	--prepare)	prepare=1; shift ;;
-	-h|--help)	usage; exit 0 ;;
-	--)		shift; break ;;
-	*)		usage_error "unknown option $1" ;;
-	esac
-done
-if [ "$prepare" = 0 ]; then
-	[ $# -ge 1 ] || usage_error "no guest script"
-	script=$1
-	shift
-	[ -f "$script" ] || script=$here/$script
-	[ -f "$script" ] || usage_error "no guest script $1"
-fi
-command -v qemu-system-x86_64 >/dev/null ||
-	die "qemu-system-x86_64 missing (run scripts/install-deps.sh)"
-
-case $pmem in
-nvdimm|e820) ;;
-*) usage_error "--pmem must be nvdimm or e820" ;;
-esac
-[[ $size =~ ^[1-9][0-9]*G$ ]] || usage_error "--size must be like 1G or 4G"
-gib=${size%G}
-[ "$labels" = 0 ] || [ "$pmem" = nvdimm ] ||
-	usage_error "--labels needs --pmem nvdimm (e820 pmem has no labels)"
-[[ $timeout =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes seconds"
-
-[ -d "$build" ] || die "no build directory $build (use --build)"
-build=$(cd "$build" && pwd)
-cache=${cache:-$build/vm-cache}
-mkdir -p "$cache"
-
-if [ "$prepare" = 1 ]; then
-	kver=$("$here/fetch-kernel.sh" "$cache") || die "cannot get a kernel"
-	"$here/make-initramfs.sh" base "$cache" "$kver" >/dev/null ||
-		die "cannot build the base initramfs"
-	echo "run-in-vm: kernel $kver and initramfs cached in $cache" >&2
-	exit 0
-fi
-
-name=$(basename "$script" .sh)-$pmem-$size
-[ "$labels" = 1 ] && name=$name-labels
-out=${out:-$build/vm-runs/$name}
-# Only ever empty a directory this script created.
-if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -e "$out/.rb-vm-out" ]
-then
-	die "$out is not empty and not a previous run-in-vm output"
-fi
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-find "$out" -mindepth 1 -delete
-touch "$out/.rb-vm-out"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/rb-vm.XXXXXX")
+script=
+script_args=()
+work=
 backing=
+
+# parse_args ARG...: the options into the globals above.
+parse_args()
+{
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--pmem)		pmem=${2:?}; shift 2 ;;
+		--size)		size=${2:?}; shift 2 ;;
+		--labels)	labels=1; shift ;;
+		--dyndbg)	dyndbg=1; shift ;;
+		--timeout)	timeout=${2:?}; shift 2 ;;
+		--out)		out=${2:?}; shift 2 ;;
+		--build)	build=${2:?}; shift 2 ;;
+		--cache)	cache=${2:?}; shift 2 ;;
+		--append)	extra_append=${2:?}; shift 2 ;;
+		--prepare)	prepare=1; shift ;;
+		-h|--help)	usage; exit 0 ;;
+		--)		shift; break ;;
+		*)		usage_error "unknown option $1" ;;
+		esac
+	done
+	if [ "$prepare" = 0 ]; then
+		[ $# -ge 1 ] || usage_error "no guest script"
+		script=$1
+		shift
+		script_args=("$@")
+		[ -f "$script" ] || script=$here/$script
+		[ -f "$script" ] || usage_error "no guest script $1"
+	fi
+
+	case $pmem in
+	nvdimm|e820) ;;
+	*) usage_error "--pmem must be nvdimm or e820" ;;
+	esac
+	[[ $size =~ ^[1-9][0-9]*G$ ]] ||
+		usage_error "--size must be like 1G or 4G"
+	gib=${size%G}
+	[ "$labels" = 0 ] || [ "$pmem" = nvdimm ] ||
+		usage_error "--labels needs --pmem nvdimm (e820 has no labels)"
+	[[ $timeout =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes seconds"
+
+	command -v qemu-system-x86_64 >/dev/null ||
+		die "qemu-system-x86_64 missing (run scripts/install-deps.sh)"
+	[ -d "$build" ] || die "no build directory $build (use --build)"
+	build=$(cd "$build" && pwd)
+	cache=${cache:-$build/vm-cache}
+	mkdir -p "$cache"
+}
+
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup()
 {
-	rm -rf "$work"
+	[ -z "$work" ] || rm -rf "$work"
 	[ -z "$backing" ] || rm -f "$backing"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-t0=$(date +%s.%N)
+# fetch_kernel: kver, kernel and the base initramfs, from the cache.
+fetch_kernel()
+{
+	kver=$("$here/fetch-kernel.sh" "$cache") || die "cannot get a kernel"
+	kernel=$cache/kernel/$kver/boot/vmlinux-$kver.pvh
+	[ -f "$kernel" ] || kernel=$cache/kernel/$kver/boot/vmlinuz-$kver
+	base=$("$here/make-initramfs.sh" base "$cache" "$kver") ||
+		die "cannot build the base initramfs"
+}
 
-kver=$("$here/fetch-kernel.sh" "$cache") || die "cannot get a kernel"
-kernel=$cache/kernel/$kver/boot/vmlinux-$kver.pvh
-[ -f "$kernel" ] || kernel=$cache/kernel/$kver/boot/vmlinuz-$kver
-base=$("$here/make-initramfs.sh" base "$cache" "$kver") ||
-	die "cannot build the base initramfs"
+# setup_out: name and out, the results directory, emptied if a previous
+# run made it.
+setup_out()
+{
+	name=$(basename "$script" .sh)-$pmem-$size
+	[ "$labels" = 1 ] && name=$name-labels
+	out=${out:-$build/vm-runs/$name}
+	# Only ever empty a directory this script created.
+	if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] &&
+		[ ! -e "$out/.rb-vm-out" ]; then
+		die "$out is not empty and not a previous run-in-vm output"
+	fi
+	mkdir -p "$out"
+	out=$(cd "$out" && pwd)
+	find "$out" -mindepth 1 -delete
+	touch "$out/.rb-vm-out"
+}
 
-# The per-run part: /init, its settings, the guest script and the
-# project's executables.
-stage=$work/stage
-mkdir -p "$stage/rb/guest"
-install -m 755 "$here/vm-init.sh" "$stage/init"
-cp "$here/guest-lib.sh" "$stage/rb/guest-lib.sh"
-cp "$script" "$stage/rb/guest/"
-cat >"$stage/rb/run.conf" <<CONF
+# build_initrd: $work/initrd.cpio, the base plus this run's part: /init,
+# its settings, the guest script and the project's executables.
+build_initrd()
+{
+	local stage=$work/stage a e exes=()
+
+	mkdir -p "$stage/rb/guest"
+	install -m 755 "$here/vm-init.sh" "$stage/init"
+	cp "$here/guest-lib.sh" "$stage/rb/guest-lib.sh"
+	cp "$script" "$stage/rb/guest/"
+	cat >"$stage/rb/run.conf" <<CONF
 export RB_SCRIPT=$(basename "$script") RB_PMEM=$pmem RB_SIZE=$size
 export RB_LABELS=$labels
 CONF
-: >"$stage/rb/args"
-for a in "$@"; do
-	printf '%s\n' "$a" >>"$stage/rb/args"
-done
-# The tools, and any helper executable built from test/vm/.
-exes=()
-for e in "$build/ndctl-plugin/ndctl-rebind-bench" \
-	"$build/daxctl-plugin/daxctl-rebind-bench" "$build"/test/vm/*; do
-	[ -f "$e" ] && [ -x "$e" ] && exes+=("$e")
-done
-"$here/make-initramfs.sh" overlay "$stage" "$work/overlay.cpio" "$base" \
-	"${exes[@]}" || die "cannot build the initramfs overlay"
-cat "$base" "$work/overlay.cpio" >"$work/initrd.cpio"
+	: >"$stage/rb/args"
+	for a in "${script_args[@]}"; do
+		printf '%s\n' "$a" >>"$stage/rb/args"
+	done
+	# The tools, and any helper executable built from test/vm/.
+	for e in "$build/ndctl-plugin/ndctl-rebind-bench" \
+		"$build/daxctl-plugin/daxctl-rebind-bench" \
+		"$build"/test/vm/*; do
+		[ -f "$e" ] && [ -x "$e" ] && exes+=("$e")
+	done
+	"$here/make-initramfs.sh" overlay "$stage" "$work/overlay.cpio" \
+		"$base" "${exes[@]}" || die "cannot build the initramfs overlay"
+	cat "$base" "$work/overlay.cpio" >"$work/initrd.cpio"
+}
 
-append="console=ttyS0,115200 panic=-1 oops=panic mitigations=off"
-# No crypto self-tests: they cost a second of boot under emulation.
-append+=" log_buf_len=4M cryptomgr.notests quiet"
-[ "$dyndbg" = 1 ] &&
-	append+=' dyndbg="func memmap_init_zone_device +p"'
+# qemu_command: the command line, in the array qemu.
+qemu_command()
+{
+	local append shm memdev
 
-qemu=(qemu-system-x86_64 -accel tcg -cpu "qemu64,+rdrand" -smp 1
-	-display none -no-reboot -nic none -nodefaults
-	-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
-	-kernel "$kernel" -initrd "$work/initrd.cpio"
-	-serial "file:$out/vm-console.log"
-	-chardev "stdio,id=results,signal=off,logfile=$out/vm-results.log"
-	-serial chardev:results
-	-virtfs "local,path=$out,mount_tag=out,security_model=none")
-if [ "$pmem" = nvdimm ]; then
-	# A fresh sparse file: label-less until someone writes labels.  In
-	# memory when it fits even if filled (a container's /dev/shm may be
-	# 64M: running out of it would kill QEMU), else in $TMPDIR.
-	shm=$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1 || true)
-	if [ "${shm:-0}" -gt $((gib * 1024 * 1024)) ]; then
-		backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
+	append="console=ttyS0,115200 panic=-1 oops=panic mitigations=off"
+	# No crypto self-tests: they cost a second of boot under emulation.
+	append+=" log_buf_len=4M cryptomgr.notests quiet"
+	[ "$dyndbg" = 0 ] ||
+		append+=' dyndbg="func memmap_init_zone_device +p"'
+
+	qemu=(qemu-system-x86_64 -accel tcg -cpu "qemu64,+rdrand" -smp 1
+		-display none -no-reboot -nic none -nodefaults
+		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
+		-kernel "$kernel" -initrd "$work/initrd.cpio"
+		-serial "file:$out/vm-console.log"
+		-chardev "stdio,id=res,signal=off,logfile=$out/vm-results.log"
+		-serial chardev:res
+		-virtfs "local,path=$out,mount_tag=out,security_model=none")
+	if [ "$pmem" = nvdimm ]; then
+		# A fresh sparse file: label-less until someone writes labels.
+		# In memory when it fits even if filled (a container's /dev/shm
+		# may be 64M: running out would kill QEMU), else in $TMPDIR.
+		shm=$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1) ||
+			shm=0
+		if [ "${shm:-0}" -gt $((gib * 1024 * 1024)) ]; then
+			backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
+		else
+			backing=$(mktemp "$work/nvdimm.XXXXXX")
+		fi
+		truncate -s $(((gib << 30) + (128 << 10))) "$backing"
+		memdev="id=mem1,share=on,mem-path=$backing"
+		memdev+=",size=$(stat -c %s "$backing")"
+		qemu+=(-machine "pc,nvdimm=on"
+			-m "512M,slots=2,maxmem=$((gib + 2))G"
+			-object "memory-backend-file,$memdev"
+			-device "nvdimm,id=nvdimm1,memdev=mem1,label-size=128K")
 	else
-		backing=$(mktemp "$work/nvdimm.XXXXXX")
+		# Guest RAM below 4G, and exactly the pmem range above it.
+		qemu+=(-machine "pc,max-ram-below-4g=1G" -m "$((gib + 1))G")
+		append+=" memmap=${gib}G!4G"
 	fi
-	truncate -s $((gib * 1024 * 1024 * 1024 + 128 * 1024)) "$backing"
-	memdev="id=mem1,share=on,mem-path=$backing"
-	memdev+=",size=$(stat -c %s "$backing")"
-	qemu+=(-machine "pc,nvdimm=on" -m "512M,slots=2,maxmem=$((gib + 2))G"
-		-object "memory-backend-file,$memdev"
-		-device "nvdimm,id=nvdimm1,memdev=mem1,label-size=128K")
-else
-	# Guest RAM below 4G, and exactly the pmem range above it.
-	qemu+=(-machine "pc,max-ram-below-4g=1G" -m "$((gib + 1))G")
-	append+=" memmap=${gib}G!4G"
-fi
-[ -z "$extra_append" ] || append+=" $extra_append"
-qemu+=(-append "$append")
+	[ -z "$extra_append" ] || append+=" $extra_append"
+	qemu+=(-append "$append")
+}
 
-echo "run-in-vm: $name: kernel $kver, results in $out" >&2
-t1=$(date +%s.%N)
-set +e
-timeout -k 5 "$timeout" "${qemu[@]}" </dev/null
-rc=$?
-set -e
-t2=$(date +%s.%N)
+# judge QEMU_STATUS: status and why, from QEMU's exit status, the verdict
+# line and the console.
+judge()
+{
+	local rc=$1 said
 
-status=125
-case $rc in
-124|137)
-	why="timeout after $timeout s"
-	status=124 ;;
-0)	why="no verdict (guest powered off or rebooted)" ;;
-253)	why="guest setup failed (see vm-results.log)" ;;
-*)	said=$(sed -n 's/^# vm-init: verdict \([0-9]*\)$/\1/p' \
-		"$out/vm-results.log" | tail -n 1)
-	if [ $((rc % 2)) = 1 ] && [ "$said" = $(((rc - 1) / 2)) ]; then
-		status=$said
-		why="guest script exit status $status"
-	else
-		why="qemu failed with status $rc"
-	fi ;;
-esac
-if grep -q 'Kernel panic' "$out/vm-console.log" 2>/dev/null; then
-	why="$why; kernel panic"
 	status=125
-fi
+	case $rc in
+	124|137)
+		why="timeout after $timeout s"
+		status=124 ;;
+	0)	why="no verdict (guest powered off or rebooted)" ;;
+	253)	why="guest setup failed (see vm-results.log)" ;;
+	*)	said=$(sed -n 's/^# vm-init: verdict \([0-9]*\)$/\1/p' \
+			"$out/vm-results.log" | tail -n 1)
+		if [ $((rc % 2)) = 1 ] && [ "$said" = $(((rc - 1) / 2)) ]
+		then
+			status=$said
+			why="guest script exit status $status"
+		else
+			why="qemu failed with status $rc"
+		fi ;;
+	esac
+	if grep -q 'Kernel panic' "$out/vm-console.log" 2>/dev/null; then
+		why="$why; kernel panic"
+		status=125
+	fi
+}
 
-awk -v n="$name" -v w="$why" -v t0="$t0" -v t1="$t1" -v t2="$t2" 'BEGIN {
-	printf "run-in-vm: %s: %s; %.1f s (VM %.1f s)\n", n, w, t2 - t0, t2 - t1
-}' >&2
-if [ "$status" != 0 ] && [ "$status" != 77 ] &&
-	[ -s "$out/vm-console.log" ]; then
-	echo "run-in-vm: last console lines ($out/vm-console.log):" >&2
-	tail -n 25 "$out/vm-console.log" >&2 || true
-fi
-echo "run-in-vm: logs and results: $out" >&2
-exit "$status"
+main()
+{
+	local t0 t1 t2 rc
+
+	parse_args "$@"
+	if [ "$prepare" = 1 ]; then
+		fetch_kernel
+		echo "run-in-vm: kernel $kver and initramfs in $cache" >&2
+		exit 0
+	fi
+	setup_out
+	work=$(mktemp -d "${TMPDIR:-/tmp}/rb-vm.XXXXXX")
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+
+	t0=$(date +%s.%N)
+	fetch_kernel
+	build_initrd
+	qemu_command
+	echo "run-in-vm: $name: kernel $kver, results in $out" >&2
+	t1=$(date +%s.%N)
+	rc=0
+	timeout -k 5 "$timeout" "${qemu[@]}" </dev/null || rc=$?
+	t2=$(date +%s.%N)
+	judge "$rc"
+
+	awk -v n="$name" -v w="$why" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
+		'BEGIN { printf "run-in-vm: %s: %s; %.1f s (VM %.1f s)\n",
+			n, w, t2 - t0, t2 - t1 }' >&2
+	if [ "$status" != 0 ] && [ "$status" != 77 ] &&
+		[ -s "$out/vm-console.log" ]; then
+		echo "run-in-vm: last console lines ($out/vm-console.log):" >&2
+		tail -n 25 "$out/vm-console.log" >&2
+	fi
+	echo "run-in-vm: logs and results: $out" >&2
+	exit "$status"
+}
+
+# Everything runs from functions, so bash has read the whole file before
+# it starts: editing the file cannot disturb a run in progress.
+main "$@"
