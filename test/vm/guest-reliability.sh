@@ -310,8 +310,8 @@ part_signals_fsdax()
 {
 	t_ok "set up an fsdax map=dev namespace" setup_ns fsdax -M dev
 	ns=$(first_ns)
-	signals fsdax-rebind 12 $ND --runs 4 "$ns"
-	signals fsdax-reconf 12 $ND --force --map mem --runs 2 "$ns"
+	signals fsdax-rebind 10 $ND --runs 4 "$ns"
+	signals fsdax-reconf 10 $ND --force --map mem --runs 2 "$ns"
 	t_is "fsdax namespace still map=dev" \
 		"$(ndctl list -n "$ns" | json '.. | .map? // empty')" dev
 	report_phases
@@ -323,10 +323,10 @@ part_signals_devdax()
 	ns=$(first_ns)
 	dax=$(ndctl list -n "$ns" | json '.. | .chardev? // empty' |
 		head -n 1)
-	signals devdax-rebind 8 $ND --runs 4 "$ns"
-	signals devdax-reconf 8 $ND --force --align 4K --runs 2 "$ns"
+	signals devdax-rebind 7 $ND --runs 4 "$ns"
+	signals devdax-reconf 7 $ND --force --align 4K --runs 2 "$ns"
 	if have_tool $DAX; then
-		signals devdax-daxctl 8 $DAX --runs 4 "$dax"
+		signals devdax-daxctl 6 $DAX --runs 4 "$dax"
 	else
 		t_skip "daxctl-rebind-bench signals" "not built"
 	fi

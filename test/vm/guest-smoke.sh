@@ -61,7 +61,8 @@ t_is "dyndbg flags restored" "$(dyndbg_memmap_flags)" "$flags"
 # every library they need.
 for tool in ndctl-rebind-bench daxctl-rebind-bench; do
 	if have_tool "$tool"; then
-		libs=$(/lib64/ld-linux-x86-64.so.2 --list "$(command -v "$tool")")
+		path=$(command -v "$tool")
+		libs=$(/lib64/ld-linux-x86-64.so.2 --list "$path")
 		t_is "$tool: no missing library in the image" \
 			"$(echo "$libs" | grep 'not found')" ""
 	else

@@ -8,8 +8,9 @@
 #   make-initramfs.sh base CACHE_DIR KVER
 #	The part that rarely changes: busybox, kmod, the nvdimm/dax/9p
 #	modules with their dependencies, the kernel's config, ndctl, daxctl
-#	and jq (oracles) and their libraries.  Cached in CACHE_DIR; rebuilt when the kernel, this
-#	script or one of the host packages changes.  Prints the archive path.
+#	and jq (oracles) and their libraries.  Cached in CACHE_DIR; rebuilt
+#	when the kernel, this script or one of the host packages changes.
+#	Prints the archive path.
 #
 #   make-initramfs.sh overlay STAGE_DIR OUT_FILE BASE [EXECUTABLE...]
 #	The part that changes every run: adds each EXECUTABLE (with the
