@@ -9,7 +9,9 @@
 # Environment set by the VM's /init:
 #	RB_OUT		results directory; its files appear in the host's --out
 #	RB_PMEM		nvdimm | e820
-#	RB_SIZE		pmem size, e.g. 1G
+#	RB_SIZE		pmem size, e.g. 1G (of each NVDIMM)
+#	RB_NVDIMMS	how many NVDIMMs (1 or 2: region0, region1)
+#	RB_DATA		directory of the files given with run-in-vm.sh --data
 #	RB_LABELS	1 when the region was switched to labelled mode
 # Tools in the guest: busybox, kmod, ndctl, daxctl, jq, and the project's
 # ndctl-rebind-bench / daxctl-rebind-bench when they were built.

@@ -274,8 +274,9 @@ signals()
 
 report_phases()
 {
-	t_diag "phases hit: $(echo $PHASES | tr ' ' '\n' | sort | uniq -c |
-		tr '\n' ' ')"
+	[ -z "$PHASES" ] ||
+		t_diag "phases hit: $(echo $PHASES | tr ' ' '\n' | sort |
+			uniq -c | tr '\n' ' ')"
 	t_diag "faults survived: $SURVIVED of $TRIED"
 	[ $INTERRUPTED = 0 ] ||
 		t_diag "$INTERRUPTED runs were interrupted by the signal, the" \
@@ -310,8 +311,8 @@ part_signals_fsdax()
 {
 	t_ok "set up an fsdax map=dev namespace" setup_ns fsdax -M dev
 	ns=$(first_ns)
-	signals fsdax-rebind 10 $ND --runs 4 "$ns"
-	signals fsdax-reconf 10 $ND --force --map mem --runs 2 "$ns"
+	signals fsdax-rebind 10 $ND --runs 3 "$ns"
+	signals fsdax-reconf 10 $ND --force --map mem --runs 1 "$ns"
 	t_is "fsdax namespace still map=dev" \
 		"$(ndctl list -n "$ns" | json '.. | .map? // empty')" dev
 	report_phases
@@ -323,10 +324,10 @@ part_signals_devdax()
 	ns=$(first_ns)
 	dax=$(ndctl list -n "$ns" | json '.. | .chardev? // empty' |
 		head -n 1)
-	signals devdax-rebind 7 $ND --runs 4 "$ns"
-	signals devdax-reconf 7 $ND --force --align 4K --runs 2 "$ns"
+	signals devdax-rebind 7 $ND --runs 3 "$ns"
+	signals devdax-reconf 7 $ND --force --align 4K --runs 1 "$ns"
 	if have_tool $DAX; then
-		signals devdax-daxctl 6 $DAX --runs 4 "$dax"
+		signals devdax-daxctl 6 $DAX --runs 3 "$dax"
 	else
 		t_skip "daxctl-rebind-bench signals" "not built"
 	fi

@@ -16,7 +16,9 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
 
   --pmem nvdimm|e820  emulated NVDIMM with a 128K label area, label-less at
                       boot (default), or legacy e820 pmem via memmap=
-  --size 1G|4G        pmem size (default 1G)
+  --size 1G|4G        pmem size (default 1G), of each NVDIMM
+  --nvdimms 1|2       nvdimm only: how many NVDIMMs (default 1), each with its
+                      own backing file and label area: region0, region1
   --labels            nvdimm only: init-labels before the script, leaving an
                       empty labelled region
   --dyndbg            boot with the memmap_init_zone_device pr_debug enabled
@@ -28,6 +30,7 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
   --cache DIR         kernel/initramfs cache (default \$RB_VM_CACHE or
                       BUILD/vm-cache)
   --append ARGS       extra kernel command line
+  --data FILE         copy FILE into the guest as \$RB_DATA/NAME (repeatable)
   --prepare           only fetch the kernel and build the cached initramfs
 
 GUEST_SCRIPT is a path or a file name in test/vm/; it runs under busybox sh
@@ -54,6 +57,7 @@ usage_error()
 
 pmem=nvdimm
 size=1G
+nvdimms=1
 labels=0
 dyndbg=0
 timeout=120
@@ -64,8 +68,9 @@ extra_append=
 prepare=0
 script=
 script_args=()
+data=()
 work=
-backing=
+backings=()
 
 # parse_args ARG...: the options into the globals above.
 parse_args()
@@ -74,6 +79,7 @@ parse_args()
 		case $1 in
 		--pmem)		pmem=${2:?}; shift 2 ;;
 		--size)		size=${2:?}; shift 2 ;;
+		--nvdimms)	nvdimms=${2:?}; shift 2 ;;
 		--labels)	labels=1; shift ;;
 		--dyndbg)	dyndbg=1; shift ;;
 		--timeout)	timeout=${2:?}; shift 2 ;;
@@ -81,6 +87,7 @@ parse_args()
 		--build)	build=${2:?}; shift 2 ;;
 		--cache)	cache=${2:?}; shift 2 ;;
 		--append)	extra_append=${2:?}; shift 2 ;;
+		--data)		data+=("${2:?}"); shift 2 ;;
 		--prepare)	prepare=1; shift ;;
 		-h|--help)	usage; exit 0 ;;
 		--)		shift; break ;;
@@ -103,6 +110,12 @@ parse_args()
 	[[ $size =~ ^[1-9][0-9]*G$ ]] ||
 		usage_error "--size must be like 1G or 4G"
 	gib=${size%G}
+	[[ $nvdimms =~ ^[12]$ ]] || usage_error "--nvdimms must be 1 or 2"
+	[ "$nvdimms" = 1 ] || [ "$pmem" = nvdimm ] ||
+		usage_error "--nvdimms needs --pmem nvdimm"
+	for a in "${data[@]}"; do
+		[ -f "$a" ] || usage_error "no data file $a"
+	done
 	[ "$labels" = 0 ] || [ "$pmem" = nvdimm ] ||
 		usage_error "--labels needs --pmem nvdimm (e820 has no labels)"
 	[[ $timeout =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes seconds"
@@ -119,7 +132,7 @@ parse_args()
 cleanup()
 {
 	[ -z "$work" ] || rm -rf "$work"
-	[ -z "$backing" ] || rm -f "$backing"
+	[ "${#backings[@]}" = 0 ] || rm -f "${backings[@]}"
 }
 
 # fetch_kernel: kver, kernel and the base initramfs, from the cache.
@@ -137,6 +150,7 @@ fetch_kernel()
 setup_out()
 {
 	name=$(basename "$script" .sh)-$pmem-$size
+	[ "$nvdimms" = 1 ] || name=$name-x$nvdimms
 	[ "$labels" = 1 ] && name=$name-labels
 	out=${out:-$build/vm-runs/$name}
 	# Only ever empty a directory this script created.
@@ -156,13 +170,16 @@ build_initrd()
 {
 	local stage=$work/stage a e exes=()
 
-	mkdir -p "$stage/rb/guest"
+	mkdir -p "$stage/rb/guest" "$stage/rb/data"
 	install -m 755 "$here/vm-init.sh" "$stage/init"
 	cp "$here/guest-lib.sh" "$stage/rb/guest-lib.sh"
 	cp "$script" "$stage/rb/guest/"
+	for a in "${data[@]}"; do
+		cp "$a" "$stage/rb/data/"
+	done
 	cat >"$stage/rb/run.conf" <<CONF
 export RB_SCRIPT=$(basename "$script") RB_PMEM=$pmem RB_SIZE=$size
-export RB_LABELS=$labels
+export RB_NVDIMMS=$nvdimms RB_LABELS=$labels RB_DATA=/rb/data
 CONF
 	: >"$stage/rb/args"
 	for a in "${script_args[@]}"; do
@@ -182,7 +199,7 @@ CONF
 # qemu_command: the command line, in the array qemu.
 qemu_command()
 {
-	local append shm memdev
+	local append shm memdev backing dimm i
 
 	append="console=ttyS0,115200 panic=-1 oops=panic mitigations=off"
 	# No crypto self-tests: they cost a second of boot under emulation.
@@ -202,23 +219,29 @@ qemu_command()
 		-serial chardev:res
 		-virtfs "local,path=$out,mount_tag=out,security_model=none")
 	if [ "$pmem" = nvdimm ]; then
-		# A fresh sparse file: label-less until someone writes labels.
-		# In memory when it fits even if filled (a container's /dev/shm
-		# may be 64M: running out would kill QEMU), else in $TMPDIR.
+		# Fresh sparse files: label-less until someone writes labels.
+		# In memory when they fit even if filled (a container's
+		# /dev/shm may be 64M: running out would kill QEMU), else in
+		# $TMPDIR.
 		shm=$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1) ||
 			shm=0
-		if [ "${shm:-0}" -gt $((gib * 1024 * 1024)) ]; then
-			backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
-		else
-			backing=$(mktemp "$work/nvdimm.XXXXXX")
-		fi
-		truncate -s $(((gib << 30) + (128 << 10))) "$backing"
-		memdev="id=mem1,share=on,mem-path=$backing"
-		memdev+=",size=$(stat -c %s "$backing")"
 		qemu+=(-machine "pc,nvdimm=on"
-			-m "512M,slots=2,maxmem=$((gib + 2))G"
-			-object "memory-backend-file,$memdev"
-			-device "nvdimm,id=nvdimm1,memdev=mem1,label-size=128K")
+			-m "512M,slots=2,maxmem=$((gib * nvdimms + 2))G")
+		for i in $(seq 1 "$nvdimms"); do
+			if [ "${shm:-0}" -gt $((gib * nvdimms * 1024 * 1024)) ]
+			then
+				backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
+			else
+				backing=$(mktemp "$work/nvdimm.XXXXXX")
+			fi
+			backings+=("$backing")
+			truncate -s $(((gib << 30) + (128 << 10))) "$backing"
+			memdev="id=mem$i,share=on,mem-path=$backing"
+			memdev+=",size=$(stat -c %s "$backing")"
+			dimm="id=nvdimm$i,memdev=mem$i,label-size=128K"
+			qemu+=(-object "memory-backend-file,$memdev"
+				-device "nvdimm,$dimm")
+		done
 	else
 		# Guest RAM below 4G, and exactly the pmem range above it.
 		qemu+=(-machine "pc,max-ram-below-4g=1G" -m "$((gib + 1))G")
