@@ -776,8 +776,12 @@ static int measure(struct run *r)
 		}
 		if (rc) {
 			rb_error("%s", t->err[0] ? t->err : strerror(-rc));
-			status = rc == -EOPNOTSUPP || rc == -EINVAL ?
-					 RB_EXIT_USAGE : RB_EXIT_FAILURE;
+			if (rc == -ENODATA)
+				status = RB_EXIT_ENV;
+			else if (rc == -EOPNOTSUPP || rc == -EINVAL)
+				status = RB_EXIT_USAGE;
+			else
+				status = RB_EXIT_FAILURE;
 			break;
 		}
 	}

@@ -130,6 +130,23 @@ static void note_silent_sources(const struct rb_timing *tm,
 	}
 }
 
+/*
+ * Whether a kernel line is printed can only be known by binding once (a
+ * pr_info() needs no dyndbg callsite, a compiled-out pr_debug() has none
+ * either). When the first bind yields no value from any source the run
+ * could use, measuring on would produce a document without numbers.
+ */
+static int check_first_bind(struct rb_target *t, const struct rb_timing *tm,
+			    const struct rb_sample *s)
+{
+	if (s->have & tm->active)
+		return 0;
+	snprintf(t->err, sizeof(t->err),
+		 "%s: the first bind produced no value from any requested timing source (no memmap_init_zone_device line, no probe hit)",
+		 t->name);
+	return -ENODATA;
+}
+
 static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 			  struct rb_timing *tm, const struct rb_loop_opts *o,
 			  struct rb_run_state *rs, struct rb_config_result *cfg)
@@ -162,6 +179,8 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 		rc = timed_bind(t, tm, pre.expected_nr_pages, &s,
 				&cfg->warnings);
 		rb_target_desc_clear(&pre);
+		if (!rc)
+			rc = check_first_bind(t, tm, &s);
 		if (rc)
 			goto early;
 		cfg->has_cold = true;
@@ -204,6 +223,8 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 		}
 		rc = timed_bind(t, tm, cfg->target.expected_nr_pages, &s,
 				&cfg->warnings);
+		if (!rc && i == 0 && !cfg->has_cold)
+			rc = check_first_bind(t, tm, &s);
 		if (rc)
 			goto out;
 		rc = i < o->warmup ? rb_config_add_warmup(cfg, &s) :

@@ -2,10 +2,12 @@
 #
 # guest-reliability.sh PART: faults a run must survive (issue 8).
 #
-#   signals-fsdax   SIGINT/SIGTERM at random points of plain and reconfiguring
-#                   runs on an fsdax namespace (label-less 1G)
-#   signals-devdax  the same on a devdax namespace, through both programs
-#                   (labelled region, 512M namespace)
+#   signals-fsdax-rebind, signals-fsdax-reconf
+#                   SIGINT/SIGTERM at random points of plain and of
+#                   reconfiguring runs on an fsdax namespace (10 each)
+#   signals-devdax-nd, signals-devdax-dax
+#                   the same on a devdax namespace, through ndctl- (12) and
+#                   daxctl-rebind-bench (8)
 #   busy            SIGKILL then the next invocation; busy devices: mapped
 #                   and open /dev/daxX.Y, system-ram mode, held or mounted
 #                   /dev/pmemX; each refused without --force, data unchanged
@@ -200,7 +202,8 @@ signal_trial()
 		# bind in progress may finish after it; a second may not.
 		PHASES="$PHASES after-$phase"
 		late=$(jq "[.configurations[] | (.cold // empty), .warmup[]?,
-			.samples[]? | select(.kernel_ts_usec > $killed * 1000)] |
+			.samples[]? |
+			select(.kernel_ts_usec > $killed * 1000)] |
 			length" "$doc" 2>/dev/null)
 		if [ "$(doc_complete "$doc")" != true ]; then
 			t_fail "$name: exit 0 but no complete document"
@@ -307,30 +310,40 @@ first_ns()
 
 # --- parts ------------------------------------------------------------
 
+# signals-fsdax-rebind | signals-fsdax-reconf: 10 trials each.
 part_signals_fsdax()
 {
 	t_ok "set up an fsdax map=dev namespace" setup_ns fsdax -M dev
 	ns=$(first_ns)
-	signals fsdax-rebind 10 $ND --runs 3 "$ns"
-	signals fsdax-reconf 10 $ND --force --map mem --runs 1 "$ns"
+	case $1 in
+	rebind)	signals fsdax-rebind 10 $ND --runs 3 "$ns" ;;
+	reconf)	signals fsdax-reconf 10 $ND --force --map mem --runs 1 "$ns" ;;
+	esac
 	t_is "fsdax namespace still map=dev" \
 		"$(ndctl list -n "$ns" | json '.. | .map? // empty')" dev
 	report_phases
 }
 
+# signals-devdax-nd (12 trials) | signals-devdax-dax (8 trials).
 part_signals_devdax()
 {
 	t_ok "set up a devdax align=2M namespace" setup_ns devdax -a 2M
 	ns=$(first_ns)
 	dax=$(ndctl list -n "$ns" | json '.. | .chardev? // empty' |
 		head -n 1)
-	signals devdax-rebind 7 $ND --runs 3 "$ns"
-	signals devdax-reconf 7 $ND --force --align 4K --runs 1 "$ns"
-	if have_tool $DAX; then
-		signals devdax-daxctl 6 $DAX --runs 3 "$dax"
-	else
-		t_skip "daxctl-rebind-bench signals" "not built"
-	fi
+	case $1 in
+	nd)
+		signals devdax-rebind 6 $ND --runs 3 "$ns"
+		signals devdax-reconf 6 $ND --force --align 4K --runs 1 "$ns"
+		;;
+	dax)
+		if have_tool $DAX; then
+			signals devdax-daxctl 8 $DAX --runs 3 "$dax"
+		else
+			t_skip "daxctl-rebind-bench signals" "not built"
+		fi
+		;;
+	esac
 	t_is "devdax namespace still align=2M" \
 		"$(ndctl list -n "$ns" | json '.. | .align? // empty')" 2097152
 	report_phases
@@ -415,6 +428,7 @@ part_busy()
 	blk=/dev/$(ndctl list -n "$ns" | json '.. | .blockdev? // empty')
 	dd if=/dev/urandom of="$blk" bs=1M count=4 2>/dev/null
 	sum0=$(dd if="$blk" bs=1M count=4 2>/dev/null | sha256sum)
+	# shellcheck disable=SC2217 # the open fd is the point
 	sleep 600 <"$blk" &
 	holder=$!
 	refused "fsdax-open" $ND --runs 2 "$ns"
@@ -467,6 +481,7 @@ part_busy()
 	else
 		t_skip "devdax-mapped" "rb-map-hold not in the guest"
 	fi
+	# shellcheck disable=SC2217 # the open fd is the point
 	sleep 600 <"$dax" &
 	holder=$!
 	refused "devdax-open-nd" $ND --runs 2 "$ns"
@@ -480,7 +495,8 @@ part_busy()
 		have_tool $DAX && refused "system-ram-dax" $DAX --runs 2 \
 			"${dax#/dev/}"
 		t_is "system-ram: still in system-ram mode" \
-			"$(daxctl list -d "${dax#/dev/}" | json '.. | .mode? // empty')" \
+			"$(daxctl list -d "${dax#/dev/}" |
+				json '.. | .mode? // empty')" \
 			system-ram
 		t_ok "back to devdax mode" \
 			daxctl reconfigure-device -m devdax "${dax#/dev/}"
@@ -488,6 +504,13 @@ part_busy()
 		t_fail "daxctl reconfigure-device -m system-ram"
 	fi
 	report_phases
+}
+
+# lacking DOC KEY1 KEY2: samples of the first configuration without either.
+lacking()
+{
+	jq "[.configurations[0].samples[] | select(.$2 == null or
+		.$3 == null)] | length" "$1"
 }
 
 # gap_run NAME TIMING WANT_RC CMD...: a run with one kernel facility gone.
@@ -533,9 +556,7 @@ part_gaps()
 			"memmap_ns" and (.reason | length) > 0)] | length) > 0
 			then "ok" else "no" end' "$RB_OUT/notracefs.json")" ok
 	t_is "notracefs: every sample still has kmsg and wall values" \
-		"$(json '[.configurations[0].samples[] |
-			select(.memmap_ms == null or .bind_ns == null)] | length' \
-			"$RB_OUT/notracefs.json")" 0
+		"$(lacking "$RB_OUT/notracefs.json" memmap_ms bind_ns)" 0
 	t_diag "notracefs: tracefs/debugfs mounts after the run:" \
 		"$(grep -E ' (tracefs|debugfs) ' /proc/mounts | cut -d' ' -f2 |
 			tr '\n' ' ')"
@@ -557,9 +578,7 @@ part_gaps()
 				select((.reason | length) > 0) | .source' \
 				"$RB_OUT/nokprobes.json")" memmap_ns
 		t_is "nokprobes: every sample still has kmsg and wall values" \
-			"$(json '[.configurations[0].samples[] |
-				select(.memmap_ms == null or .bind_ns == null)] |
-				length' "$RB_OUT/nokprobes.json")" 0
+			"$(lacking "$RB_OUT/nokprobes.json" memmap_ms bind_ns)" 0
 	else
 		t_skip "nokprobes" "no /sys/kernel/debug/kprobes/enabled"
 	fi
@@ -574,9 +593,7 @@ part_gaps()
 		"$(json '.configurations[0].missing_sources[]? | .source' \
 			"$RB_OUT/nodyndbg.json")" memmap_ms
 	t_is "nodyndbg: every sample still has probe and wall values" \
-		"$(json '[.configurations[0].samples[] |
-			select(.memmap_ns == null or .bind_ns == null)] | length' \
-			"$RB_OUT/nodyndbg.json")" 0
+		"$(lacking "$RB_OUT/nodyndbg.json" memmap_ns bind_ns)" 0
 	gap_run nodyndbg-kmsg kmsg 6 $ND "$ns"
 	umount /proc/dynamic_debug/control
 	mount -t debugfs nodev /sys/kernel/debug
@@ -612,17 +629,15 @@ part_gaps()
 		"$(json '.configurations[0].samples | length' \
 			"$RB_OUT/overrun.json")" 8
 	t_is "overrun: every sample has probe and wall values" \
-		"$(json '[.configurations[0].samples[] |
-			select(.memmap_ns == null or .bind_ns == null)] | length' \
-			"$RB_OUT/overrun.json")" 0
+		"$(lacking "$RB_OUT/overrun.json" memmap_ns bind_ns)" 0
 	lost=$(json '[.configurations[0].samples[] |
 		select(.memmap_ms == null)] | length' "$RB_OUT/overrun.json")
 	t_diag "overrun: $floods floods of 5 MB; $lost of 8 samples lost" \
 		"their kernel line"
 	if [ "${lost:-0}" -gt 0 ]; then
 		t_like "overrun: the loss is reported" \
-			"$(cat "$RB_OUT/overrun.err"; json '.. | .text? // empty' \
-				"$RB_OUT/overrun.json")" \
+			"$(cat "$RB_OUT/overrun.err"
+			   json '.. | .text? // empty' "$RB_OUT/overrun.json")" \
 			'(kmsg|overrun|lost|EPIPE|overwritten)'
 	fi
 	t_is "overrun: nothing changed or left behind" "$(snapshot)" \
@@ -631,11 +646,16 @@ part_gaps()
 }
 
 case $part in
-signals-fsdax)	part_signals_fsdax ;;
-signals-devdax)	part_signals_devdax ;;
-busy)		part_busy ;;
-gaps)		part_gaps ;;
-*)		t_bail "usage: guest-reliability.sh" \
-			"signals-fsdax|signals-devdax|busy|gaps" ;;
+signals-fsdax-rebind)	part_signals_fsdax rebind ;;
+signals-fsdax-reconf)	part_signals_fsdax reconf ;;
+signals-devdax-nd)	part_signals_devdax nd ;;
+signals-devdax-dax)	part_signals_devdax dax ;;
+busy)			part_busy ;;
+gaps)			part_gaps ;;
+*)
+	t_bail "usage: guest-reliability.sh signals-fsdax-rebind|" \
+		"signals-fsdax-reconf|signals-devdax-nd|signals-devdax-dax|" \
+		"busy|gaps"
+	;;
 esac
 t_done
