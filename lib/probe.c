@@ -2,11 +2,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 #include <tracefs.h>
+#include "log.h"
 #include "probe.h"
 
 #define EV_IN "mizd_in"
@@ -21,7 +24,26 @@ struct rb_probe {
 	struct tracefs_dynevent *in, *out;
 	bool in_created, out_created;
 	int pipe_fd; /* the instance's trace_pipe, non-blocking */
+	char *mounted; /* tracefs mount point libtracefs made for us */
 };
+
+/*
+ * libtracefs mounts tracefs by itself when it finds none; remember that so
+ * close() leaves the mount table as the run found it.
+ */
+static bool tracefs_is_mounted(void)
+{
+	struct mntent *m;
+	bool found = false;
+	FILE *f = setmntent("/proc/self/mounts", "r");
+
+	if (!f)
+		return true; /* unknown: never unmount */
+	while (!found && (m = getmntent(f)))
+		found = !strcmp(m->mnt_type, "tracefs");
+	endmntent(f);
+	return found;
+}
 
 void rb_probe_names(int pid, char *group, size_t glen, char *inst,
 		    size_t ilen)
@@ -195,12 +217,17 @@ static int enable_event(struct rb_probe *p, const char *ev, const char *val)
 
 int rb_probe_open(struct rb_probe **out, char *why, size_t whylen)
 {
+	bool was_mounted = tracefs_is_mounted(), we_mounted;
 	const char *dir = tracefs_tracing_dir();
 	struct rb_probe *p;
 	char path[512];
 	int rc;
 
 	*out = NULL;
+	we_mounted = dir && !was_mounted && tracefs_is_mounted();
+	if (we_mounted)
+		rb_dbg("tracefs was not mounted; mounted it at %s for the run",
+		       dir);
 	if (!dir) {
 		snprintf(why, whylen,
 			 "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
@@ -210,11 +237,17 @@ int rb_probe_open(struct rb_probe **out, char *why, size_t whylen)
 	if (access(path, W_OK)) {
 		snprintf(why, whylen, "%s: %s (CONFIG_KPROBE_EVENTS=n?)", path,
 			 strerror(errno));
+		if (we_mounted)
+			umount(dir);
 		return -ENOENT;
 	}
 	p = calloc(1, sizeof(*p));
-	if (!p)
+	if (!p || (we_mounted && !(p->mounted = strdup(dir)))) {
+		free(p);
+		if (we_mounted)
+			umount(dir);
 		return -ENOMEM;
+	}
 	p->pipe_fd = -1;
 	rb_probe_names(getpid(), p->group, sizeof(p->group), p->inst_name,
 		       sizeof(p->inst_name));
@@ -360,6 +393,10 @@ void rb_probe_close(struct rb_probe *p)
 		tracefs_dynevent_destroy(p->in, true);
 	tracefs_dynevent_free(p->in);
 	tracefs_dynevent_free(p->out);
+	if (p->mounted && umount(p->mounted))
+		rb_warning("cannot unmount %s, which the run mounted: %s",
+			   p->mounted, strerror(errno));
+	free(p->mounted);
 	free(p);
 }
 
