@@ -7,7 +7,7 @@ set -eu
 pkgs="gcc clang meson ninja-build pkg-config
 	libndctl-dev libdaxctl-dev libkmod-dev libjson-c-dev uuid-dev
 	libtracefs-dev libtraceevent-dev zlib1g-dev
-	ndctl daxctl kmod cpio gzip xz-utils jq busybox-static qemu-system-x86
+	ndctl daxctl kmod cpio gzip xz-utils jq busybox-static qemu-system-x86 e2fsprogs
 	python3 python3-jsonschema python3-scipy valgrind
 	asciidoctor man-db bash-completion"
 

@@ -27,11 +27,13 @@ die()
 
 # Modules /init loads.  Dependencies are resolved below.
 GUEST_MODULES="nfit libnvdimm nd_pmem nd_btt dax_pmem device_dax kmem nd_e820
-	virtio_pci 9pnet_virtio 9p"
-# Host binaries copied with their libraries; jq is the guest's JSON oracle.
-GUEST_TOOLS="/usr/bin/ndctl /usr/bin/daxctl /usr/bin/jq /bin/kmod"
+	virtio_pci 9pnet_virtio 9p ext4"
+# Host binaries copied with their libraries; jq is the guest's JSON oracle,
+# mke2fs and ext4 give the busy-device tests a mounted -o dax filesystem.
+GUEST_TOOLS="/usr/bin/ndctl /usr/bin/daxctl /usr/bin/jq /bin/kmod /sbin/mke2fs"
 # Packages whose upgrade invalidates the cached base archive.
-BASE_PACKAGES="busybox-static kmod ndctl daxctl libndctl6 libdaxctl1 jq"
+BASE_PACKAGES="busybox-static kmod ndctl daxctl libndctl6 libdaxctl1 jq
+	e2fsprogs"
 
 # copy_with_libs STAGE DEST_DIR BINARY [HAVE_LIST]: the binary plus every
 # library the dynamic loader resolves for it (and the loader), at the
