@@ -23,10 +23,12 @@ run_suite() {
 	local label=$1 dir=$2
 	shift 2
 	echo "=== $label"
-	meson test -C "$dir" --print-errorlogs "$@"
+	meson test -C "$dir" --print-errorlogs --logbase "$label" "$@"
 	local rc=$?
-	python3 "$top/scripts/count-results.py" "$label" \
-		"$dir/meson-logs/testlog.json" >> "$results"
+	# meson appends the wrapper's name to the log base: take the newest.
+	local log
+	log=$(ls -t "$dir/meson-logs/$label"*.json 2>/dev/null | head -n 1)
+	python3 "$top/scripts/count-results.py" "$label" "$log" >> "$results"
 	[ $rc -eq 0 ] || failed_steps="$failed_steps $label"
 }
 
