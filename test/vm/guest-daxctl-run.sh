@@ -30,30 +30,8 @@ check_doc()
 	t_is "$name: $nsamp binds sampled" \
 		"$(json '[.configurations[] | .warmup[]?, .samples[]?] |
 			length' "$doc")" "$nsamp"
-	json '.configurations[] | .warmup[]?, .samples[]? |
-		"\(.kernel_ts_usec) \(.nr_pages)"' "$doc" | sort -n \
-		>"$RB_OUT/$name.doc-lines"
-	dmesg | sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] .*memmap_init_zone_device initialised \([0-9]*\) pages in.*/\1\2 \3/p' |
-		awk -v lo="$(head -n 1 "$RB_OUT/$name.doc-lines" | cut -d' ' -f1)" \
-		    -v hi="$(tail -n 1 "$RB_OUT/$name.doc-lines" | cut -d' ' -f1)" \
-		    '$1 + 0 >= lo + 0 && $1 + 0 <= hi + 0' \
-		>"$RB_OUT/$name.dmesg-lines"
-	t_is "$name: samples are exactly the dmesg memmap lines of the run" \
-		"$(md5sum <"$RB_OUT/$name.dmesg-lines")" \
-		"$(md5sum <"$RB_OUT/$name.doc-lines")"
-	hz=$(json '.fingerprint.hz' "$doc")
-	[ -n "$hz" ] || hz=250
-	json '.configurations[] | .warmup[]?, .samples[]? |
-		.memmap_ns / 1e6 - .memmap_ms' "$doc" |
-		awk '{ print ($1 < 0) ? -$1 : $1 }' | sort -n \
-		>"$RB_OUT/$name.diff"
-	t_diag "$name: |probe - kmsg| ms: $(tr '\n' ' ' <"$RB_OUT/$name.diff")"
-	t_is "$name: probe and kmsg agree within 1000/HZ + 1 ms (median, 3 of 4 binds)" \
-		"$(awk -v tol="$(awk -v hz="$hz" 'BEGIN { print 1000 / hz + 1 }')" \
-			'{ v[NR] = $1; if ($1 <= tol) ok++ }
-			END { med = v[int((NR + 1) / 2)];
-				print (med <= tol && ok * 4 >= NR * 3) ? "yes" : "no" }' \
-			"$RB_OUT/$name.diff")" yes
+	samples_match_dmesg "$name" "$doc"
+	probe_agrees_kmsg "$name" "$doc"
 	json '.configurations[] | "\(.target.dev) align=\(.target.align) pages=\(.nr_pages): memmap \([.samples[].memmap_ms] | add / length) ms (kmsg), \([.samples[].memmap_ns] | add / length / 1e6) ms (probe), bind \([.samples[].bind_ns] | add / length / 1e6) ms, unbind \([.samples[].unbind_ns] | add / length / 1e6) ms"' "$doc" |
 		while read -r l; do t_diag "$l"; done
 }

@@ -54,38 +54,11 @@ check_doc()
 			.memmap_ns == null or .bind_ns == null)] | length' \
 			"$doc")" 0
 
-	# "<printk time> <nr_pages>" of every sampled bind, and of every
-	# memmap line dmesg holds in the same time span.
-	json '.configurations[] | (.cold // empty), .warmup[]?, .samples[]? |
-		"\(.kernel_ts_usec) \(.nr_pages)"' "$doc" | sort -n \
-		>"$RB_OUT/$name.doc-lines"
-	dmesg | sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] .*memmap_init_zone_device initialised \([0-9]*\) pages in.*/\1\2 \3/p' |
-		awk -v lo="$(head -n 1 "$RB_OUT/$name.doc-lines" | cut -d' ' -f1)" \
-		    -v hi="$(tail -n 1 "$RB_OUT/$name.doc-lines" | cut -d' ' -f1)" \
-		    '$1 + 0 >= lo + 0 && $1 + 0 <= hi + 0' \
-		>"$RB_OUT/$name.dmesg-lines"
-	t_is "$name: samples are exactly the dmesg memmap lines of the run" \
-		"$(md5sum <"$RB_OUT/$name.dmesg-lines")" \
-		"$(md5sum <"$RB_OUT/$name.doc-lines")"
+	samples_match_dmesg "$name" "$doc"
 	t_like "$name: the window holds the expected number of lines" \
 		"$(wc -l <"$RB_OUT/$name.dmesg-lines")" "^ *$nsamp\$"
 
-	# Per bind: |probe - kmsg| <= one jiffy + 1 ms. Under TCG on a loaded
-	# host the guest tick can be late, so report every bind and require
-	# the median and 3 of 4 binds to hold.
-	hz=$(json '.fingerprint.hz' "$doc")
-	[ -n "$hz" ] || hz=250
-	json '.configurations[] | (.cold // empty), .warmup[]?, .samples[]? |
-		.memmap_ns / 1e6 - .memmap_ms' "$doc" |
-		awk '{ print ($1 < 0) ? -$1 : $1 }' | sort -n \
-		>"$RB_OUT/$name.diff"
-	t_diag "$name: |probe - kmsg| ms: $(tr '\n' ' ' <"$RB_OUT/$name.diff")"
-	t_is "$name: probe and kmsg agree within 1000/HZ + 1 ms (median, 3 of 4 binds)" \
-		"$(awk -v tol="$(awk -v hz="$hz" 'BEGIN { print 1000 / hz + 1 }')" \
-			'{ v[NR] = $1; if ($1 <= tol) ok++ }
-			END { med = v[int((NR + 1) / 2)];
-				print (med <= tol && ok * 4 >= NR * 3) ? "yes" : "no" }' \
-			"$RB_OUT/$name.diff")" yes
+	probe_agrees_kmsg "$name" "$doc"
 	t_is "$name: the document is complete" "$(json '.complete' "$doc")" \
 		true
 }
