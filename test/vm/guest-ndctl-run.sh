@@ -7,8 +7,9 @@
 #   matrix-devdax  --mode devdax --align 4K,2M (and 1G on 4G)
 #   signals        SIGINT and SIGKILL mid-run
 # After each run: the document matches `ndctl list` and the raw dmesg
-# lines, probe and kmsg agree within a jiffy + 1 ms, and the namespace,
-# bindings, dyndbg flags and tracefs are as before.
+# lines (printk time, pages, ms), the probe hit once per memmap line inside
+# each bind write, and the namespace, bindings, dyndbg flags and tracefs
+# are as before.
 . "$RB_LIB"
 
 BENCH=ndctl-rebind-bench
@@ -58,7 +59,7 @@ check_doc()
 	t_like "$name: the window holds the expected number of lines" \
 		"$(wc -l <"$RB_OUT/$name.dmesg-lines")" "^ *$nsamp\$"
 
-	probe_agrees_kmsg "$name" "$doc"
+	probe_matches_kmsg "$name" "$doc"
 	t_is "$name: the document is complete" "$(json '.complete' "$doc")" \
 		true
 }
@@ -127,7 +128,8 @@ t_is "A: namespace, bindings, dyndbg, tracefs as before" "$(snapshot)" \
 # Cycle time per rebind: the median gap between consecutive memmap lines
 # (printk time) of the tool's binds, of a loop of raw sysfs unbind/bind
 # writes of the same device (the floor), and of a shell loop of ndctl
-# disable/enable-namespace + dmesg | grep.
+# disable/enable-namespace + dmesg | grep. Reported for the README's speed
+# table (scripts/bench-speed.sh measures it properly), never asserted.
 median_gap_ms()
 {
 	awk 'NR > 1 { print ($1 - prev) / 1000 } { prev = $1 }' |
@@ -157,8 +159,6 @@ shell=$(memmap_usec_since shell | median_gap_ms)
 [ "$flags" = "=_" ] && dyndbg_memmap off
 t_diag "cycle per rebind (median): tool $tool ms, raw sysfs floor $floor ms, ndctl shell loop $shell ms"
 t_diag "tool/floor $(awk -v a="$tool" -v b="$floor" 'BEGIN { printf "%.2f", a / b }'), tool/shell $(awk -v a="$tool" -v b="$shell" 'BEGIN { printf "%.2f", a / b }')"
-t_is "A: the tool's rebind cycle is shorter than the ndctl shell loop's" \
-	"$(awk -v a="$tool" -v b="$shell" 'BEGIN { print (a < b) ? "yes" : "no" }')" yes
 t_is "A: after the timing runs and the raw loop, still as before" \
 	"$(snapshot)" "$before"
 
