@@ -621,6 +621,7 @@ struct run {
 	struct run_opts o;
 	struct rb_target **targets;
 	int nr_targets;
+	int host_lock; /* fd of run.lock, -1 when not held */
 	struct rb_run_state *rs;
 	struct rb_timing tm;
 	bool timing_open;
@@ -635,6 +636,11 @@ static int prepare(struct run *r)
 	bool repaired = false;
 	int i, rc;
 
+	r->host_lock = rb_run_lock_host(rb_sysroot(), why, sizeof(why));
+	if (r->host_lock < 0) {
+		rb_error("%s", why);
+		return r->host_lock == -EBUSY ? RB_EXIT_BUSY : RB_EXIT_ENV;
+	}
 	r->rs = calloc(r->nr_targets, sizeof(*r->rs));
 	if (!r->rs)
 		return RB_EXIT_FAILURE;
@@ -844,6 +850,9 @@ static int finish(struct run *r, int status)
 			rb_run_state_clear(&r->rs[i]);
 		rb_run_state_unlock(&r->rs[i]);
 	}
+	if (r->host_lock >= 0)
+		close(r->host_lock);
+	r->host_lock = -1;
 	if (!helpers_restored && status == RB_EXIT_OK)
 		status = RB_EXIT_RESTORE;
 	if (!r->doc)
@@ -861,7 +870,7 @@ static int finish(struct run *r, int status)
 
 int rb_cmd_run(enum rb_prog prog, int argc, char **argv)
 {
-	struct run r = { .o.prog = prog };
+	struct run r = { .o.prog = prog, .host_lock = -1 };
 	char err[512];
 	int rc, status;
 

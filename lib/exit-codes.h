@@ -11,7 +11,7 @@ enum rb_exit {
 	RB_EXIT_FAILURE = 1, /* a bind, reconfigure or I/O step failed */
 	RB_EXIT_USAGE = 2, /* bad option, argument or input file */
 	RB_EXIT_REGRESSION = 3, /* compare --fail-on-regression found one */
-	RB_EXIT_BUSY = 4, /* device in use, or refused without --force */
+	RB_EXIT_BUSY = 4, /* device in use, another run, or no --force */
 	RB_EXIT_INTERRUPTED = 5, /* signal: restored, partial results written */
 	RB_EXIT_ENV = 6, /* not root, no such device, kernel lacks a facility */
 	RB_EXIT_RESTORE = 7, /* original configuration could not be restored */

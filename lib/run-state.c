@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include "log.h"
 #include "run-state.h"
 #include "sysroot.h"
 
@@ -63,51 +64,96 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
+/*
+ * Open @path and flock it exclusively without waiting: the fd, or -EBUSY
+ * (another run holds it; its pid, if written, is in @why) or -errno.
+ */
+static int take_lock(const char *path, const char *who, char *why,
+		     size_t len)
+{
+	char pid[32] = "";
+	int fd, rc;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(why, len, "cannot open %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		if (pread(fd, pid, sizeof(pid) - 1, 0) > 0)
+			pid[strcspn(pid, "\n")] = '\0';
+		snprintf(why, len, "%s: another rebind-bench run (pid %s) holds %s",
+			 who, *pid ? pid : "?", path);
+		close(fd);
+		return rc;
+	}
+	/* The pid is a courtesy for the message above. */
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, pid, strlen(pid), 0) < 0)
+		rb_dbg("cannot write the pid into %s: %s", path,
+		       strerror(errno));
+	return fd;
+}
+
+/* Create @root's run directory; NULL and @why filled on failure. */
+static char *run_dir(const char *root, char *why, size_t len)
+{
+	char *dir = rb_root_path(root, RB_RUN_DIR);
+	int rc;
+
+	if (!dir) {
+		snprintf(why, len, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	rc = mkdir_p(dir);
+	if (rc) {
+		snprintf(why, len, "cannot create %s: %s", dir, strerror(-rc));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+int rb_run_lock_host(const char *root, char *why, size_t len)
+{
+	char path[PATH_MAX];
+	char *dir = run_dir(root, why, len);
+	int fd;
+
+	if (!dir)
+		return -EIO;
+	snprintf(path, sizeof(path), "%s/run.lock", dir);
+	free(dir);
+	fd = take_lock(path, "this host", why, len);
+	if (fd == -EBUSY)
+		snprintf(why + strlen(why), len - strlen(why),
+			 "; runs take turns, as concurrent rebinds disturb each other's timings");
+	return fd;
+}
+
 int rb_run_state_lock(struct rb_run_state *rs, const char *root,
 		      const char *dev, char *why, size_t len)
 {
-	char *dir = rb_root_path(root, RB_RUN_DIR);
-	char pid[32] = "";
-	int rc;
+	char *dir;
+	int fd;
 
 	memset(rs, 0, sizeof(*rs));
 	rs->lock_fd = -1;
+	dir = run_dir(root, why, len);
 	if (!dir)
-		return -ENOMEM;
+		return -EIO;
 	snprintf(rs->dev, sizeof(rs->dev), "%s", dev);
 	snprintf(rs->lock_path, sizeof(rs->lock_path), "%s/%s.lock", dir,
 		 dev);
 	snprintf(rs->state_path, sizeof(rs->state_path), "%s/%s.json", dir,
 		 dev);
-	rc = mkdir_p(dir);
-	if (rc) {
-		snprintf(why, len, "cannot create %s: %s", dir, strerror(-rc));
-		free(dir);
-		return rc;
-	}
 	free(dir);
-	rs->lock_fd = open(rs->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (rs->lock_fd < 0) {
-		rc = -errno;
-		snprintf(why, len, "cannot open %s: %s", rs->lock_path,
-			 strerror(-rc));
-		return rc;
-	}
-	if (flock(rs->lock_fd, LOCK_EX | LOCK_NB)) {
-		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
-		if (pread(rs->lock_fd, pid, sizeof(pid) - 1, 0) > 0)
-			pid[strcspn(pid, "\n")] = '\0';
-		snprintf(why, len,
-			 "%s: another rebind-bench run (pid %s) holds %s",
-			 dev, *pid ? pid : "?", rs->lock_path);
-		close(rs->lock_fd);
-		rs->lock_fd = -1;
-		return rc;
-	}
-	snprintf(pid, sizeof(pid), "%d\n", getpid());
-	if (ftruncate(rs->lock_fd, 0) == 0 &&
-	    pwrite(rs->lock_fd, pid, strlen(pid), 0) < 0)
-		return 0; /* the pid is a courtesy for the message above */
+	fd = take_lock(rs->lock_path, dev, why, len);
+	if (fd < 0)
+		return fd;
+	rs->lock_fd = fd;
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What a live run must be able to undo: signal flag, one instance per
- * target (a lock file), and a small record of the original state under
+ * What a live run must be able to undo: signal flag, one run per host
+ * and one per target (lock files), and a small record of the original state under
  * /run/rebind-bench/ written before anything is changed, so that the next
  * invocation can repair what a SIGKILL left behind.
  */
@@ -51,6 +51,15 @@ struct rb_run_state {
 	bool saved;
 	struct rb_state_record rec;
 };
+
+/*
+ * Take the host-wide lock (<root>/run/rebind-bench/run.lock) that every
+ * live run of either tool holds: one run at a time, so that no two runs
+ * rebind one device under two names (namespace0.0 and its dax0.0) or time
+ * each other's binds. Returns the fd to close(), or -EBUSY / -errno with a
+ * one-line reason in @why.
+ */
+int rb_run_lock_host(const char *root, char *why, size_t len);
 
 /*
  * Take the per-target lock (directory below @root, see sysroot.h).

@@ -58,7 +58,11 @@ if [ -x "$top/test/fuzz/run-fuzz.sh" ]; then
 fi
 
 if [ $quick -eq 0 ]; then
-	run_suite vm build-ci --suite vm --num-processes 1
+	# Each guest is one TCG thread: run one per core, at most 4 (the
+	# NVDIMM backing files live in /dev/shm).
+	vms=$(nproc)
+	[ "$vms" -gt 4 ] && vms=4
+	run_suite vm build-ci --suite vm --num-processes "$vms"
 fi
 
 python3 "$top/scripts/count-results.py" --total "$results"

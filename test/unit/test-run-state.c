@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The run state record and the per-target lock, below a temporary
- * RB_SYSROOT: one holder at a time, atomic save, round trip, removal.
+ * The run state record, the per-target and the host-wide lock, below a
+ * temporary RB_SYSROOT: one holder at a time, atomic save, round trip,
+ * removal.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "run-state.h"
 #include "unit.h"
@@ -12,6 +15,8 @@
 int main(void)
 {
 	char root[] = "/tmp/rb-run-state-XXXXXX", why[256], *text;
+	char host_path[PATH_MAX];
+	int host, host2;
 	struct rb_run_state a, b;
 	struct rb_state_record r;
 
@@ -24,6 +29,23 @@ int main(void)
 	      "lock: second holder refused: %s", why);
 	CHECK(strstr(why, "pid") != NULL, "lock: reason names the holder");
 	CHECK(rb_run_state_find_stale(&a, &r) == 0, "record: none at first");
+
+	/* namespace0.0 and dax0.0 are one device: the host lock covers it. */
+	host = rb_run_lock_host(root, why, sizeof(why));
+	CHECK(host >= 0, "host lock: first run takes it");
+	host2 = rb_run_lock_host(root, why, sizeof(why));
+	CHECK(host2 == -EBUSY, "host lock: a second run is refused: %s", why);
+	snprintf(host_path, sizeof(host_path), "%s%s/run.lock", root,
+		 RB_RUN_DIR);
+	CHECK(strstr(why, host_path) && !strchr(why, '\n'),
+	      "host lock: one line naming %s", host_path);
+	if (host >= 0)
+		close(host);
+	host2 = rb_run_lock_host(root, why, sizeof(why));
+	CHECK(host2 >= 0, "host lock: free again after the first run");
+	if (host2 >= 0)
+		close(host2);
+	unlink(host_path);
 
 	a.rec.pid = 42;
 	strcpy(a.rec.prog, "ndctl-rebind-bench");

@@ -3,8 +3,10 @@
 # daxctl-rebind-bench in the guest: device_dax rebinds of a pmem-backed
 # dax device at align 4K and 2M. The document must match `daxctl list` and
 # the raw dmesg lines (printk time, pages, ms), the probe hit once per
-# memmap line inside each bind write, the device ends bound to device_dax, dyndbg and tracefs are as before; the
-# read-only align and a system-ram device are refused.
+# memmap line inside each bind write and (with run-in-vm.sh --icount)
+# within a jiffy + 1 ms of the kernel's figure, the device ends bound to
+# device_dax, dyndbg and tracefs are as before; the read-only align and a
+# system-ram device are refused.
 . "$RB_LIB"
 
 BENCH=daxctl-rebind-bench

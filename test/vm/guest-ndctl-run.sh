@@ -8,8 +8,9 @@
 #   signals        SIGINT and SIGKILL mid-run
 # After each run: the document matches `ndctl list` and the raw dmesg
 # lines (printk time, pages, ms), the probe hit once per memmap line inside
-# each bind write, and the namespace, bindings, dyndbg flags and tracefs
-# are as before.
+# each bind write and (with run-in-vm.sh --icount) within a jiffy + 1 ms of
+# the kernel's figure, and the namespace, bindings, dyndbg flags and
+# tracefs are as before.
 . "$RB_LIB"
 
 BENCH=ndctl-rebind-bench
@@ -224,9 +225,10 @@ t_is "C: back to fsdax map=dev after devdax" "$(snapshot_by_type)" "$before"
 signals)
 # --- D: SIGINT mid-run ------------------------------------------------------
 before=$(snapshot)
+kmsg_mark d
 $BENCH --runs 100000 -o "$RB_OUT/d.json" $ns 2>"$RB_OUT/d.err" &
 pid=$!
-sleep 3
+wait_memmap_lines d 3
 kill -INT $pid
 wait $pid
 rc=$?
@@ -241,9 +243,10 @@ t_is "D: namespace, bindings, dyndbg, tracefs restored" "$(snapshot)" \
 	"$before"
 
 # --- E: SIGKILL mid-run, repaired by the next invocation --------------------
+kmsg_mark e
 $BENCH --runs 100000 -o "$RB_OUT/e.json" $ns 2>"$RB_OUT/e.err" &
 pid=$!
-sleep 3
+wait_memmap_lines e 3
 kill -KILL $pid
 wait $pid
 t_like "E: the killed run left its state record" \

@@ -417,6 +417,45 @@ bindings_by_type()
 	binding_state | sed 's/^\(pfn\|dax\|btt\)[0-9]*\.[0-9]* /\1 /' | sort
 }
 
+# concurrent NS DAX: one device under its two names at once. While an
+# ndctl-rebind-bench run on NS holds the host lock, daxctl-rebind-bench on
+# DAX is refused (exit 4, one line naming the lock) and the first run ends
+# as if alone.
+concurrent()
+{
+	local before runner i rc
+
+	before=$(snapshot)
+	$ND --runs 30 --output "$RB_OUT/concurrent-nd.json" "$1" \
+		>/dev/null 2>"$RB_OUT/concurrent-nd.err" &
+	runner=$!
+	i=0
+	while [ ! -s "$RUNDIR/$1.json" ] && [ $i -lt 100 ]; do
+		usleep 50000
+		i=$((i + 1))
+	done
+	$DAX --runs 2 "$2" >"$RB_OUT/concurrent-dax.out" \
+		2>"$RB_OUT/concurrent-dax.err"
+	rc=$?
+	if kill -0 $runner 2>/dev/null; then
+		t_is "concurrent: $2 refused while $1 runs (exit 4)" $rc 4
+	else
+		t_fail "concurrent: the $1 run ended before $2 was tried"
+	fi
+	one_line concurrent "$RB_OUT/concurrent-dax.err"
+	t_like "concurrent: the refusal names the host lock" \
+		"$(cat "$RB_OUT/concurrent-dax.err")" "holds $RUNDIR/run.lock"
+	t_is "concurrent: nothing on stdout" \
+		"$(wc -c <"$RB_OUT/concurrent-dax.out")" 0
+	wait $runner
+	t_is "concurrent: the $1 run completes (exit 0)" $? 0
+	t_is "concurrent: its 30 samples are all there" \
+		"$(json '[.configurations[0].samples[]] | length' \
+			"$RB_OUT/concurrent-nd.json")" 30
+	t_is "concurrent: bindings and configuration as before" \
+		"$(snapshot)" "$before"
+}
+
 part_busy()
 {
 	# SIGKILL: fsdax map=dev, killed while reconfiguring to map=mem.
@@ -496,6 +535,7 @@ part_busy()
 	have_tool $DAX && refused "devdax-open-dax" $DAX --runs 2 "${dax#/dev/}"
 	kill $holder
 	wait $holder 2>/dev/null
+	have_tool $DAX && concurrent "$ns" "${dax#/dev/}"
 
 	if daxctl reconfigure-device -m system-ram --no-online \
 		"${dax#/dev/}" >/dev/null 2>&1; then

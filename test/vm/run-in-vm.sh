@@ -22,6 +22,11 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
   --labels            nvdimm only: init-labels before the script, leaving an
                       empty labelled region
   --dyndbg            boot with the memmap_init_zone_device pr_debug enabled
+  --icount            guest clocks from the instruction count (-icount
+                      shift=auto,sleep=off): jiffies, TSC and timer
+                      interrupts stay consistent whatever the host's load,
+                      so the kernel's jiffies figure can be checked against
+                      the kprobe pair; the guest sees rb_clock=icount
   --timeout SECONDS   kill the VM after this long (default 120)
   --out DIR           results directory (default BUILD/vm-runs/NAME-PMEM-SIZE);
                       the guest's \$RB_OUT, plus vm-console.log, vm-results.log
@@ -60,6 +65,7 @@ size=1G
 nvdimms=1
 labels=0
 dyndbg=0
+icount=0
 timeout=120
 out=
 build=${RB_BUILD:-$srcroot/build}
@@ -82,6 +88,7 @@ parse_args()
 		--nvdimms)	nvdimms=${2:?}; shift 2 ;;
 		--labels)	labels=1; shift ;;
 		--dyndbg)	dyndbg=1; shift ;;
+		--icount)	icount=1; shift ;;
 		--timeout)	timeout=${2:?}; shift 2 ;;
 		--out)		out=${2:?}; shift 2 ;;
 		--build)	build=${2:?}; shift 2 ;;
@@ -220,15 +227,15 @@ qemu_command()
 		-virtfs "local,path=$out,mount_tag=out,security_model=none")
 	if [ "$pmem" = nvdimm ]; then
 		# Fresh sparse files: label-less until someone writes labels.
-		# In memory when they fit even if filled (a container's
-		# /dev/shm may be 64M: running out would kill QEMU), else in
-		# $TMPDIR.
+		# In memory when they fit even if filled, twice over for a
+		# guest running alongside (a container's /dev/shm may be 64M:
+		# running out would kill QEMU), else in $TMPDIR.
 		shm=$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1) ||
 			shm=0
 		qemu+=(-machine "pc,nvdimm=on"
 			-m "512M,slots=2,maxmem=$((gib * nvdimms + 2))G")
 		for i in $(seq 1 "$nvdimms"); do
-			if [ "${shm:-0}" -gt $((gib * nvdimms * 1024 * 1024)) ]
+			if [ "${shm:-0}" -gt $((gib * nvdimms * 2048 * 1024)) ]
 			then
 				backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
 			else
@@ -246,6 +253,14 @@ qemu_command()
 		# Guest RAM below 4G, and exactly the pmem range above it.
 		qemu+=(-machine "pc,max-ram-below-4g=1G" -m "$((gib + 1))G")
 		append+=" memmap=${gib}G!4G"
+	fi
+	if [ "$icount" = 1 ]; then
+		# Under plain TCG a late host thread delays the guest's tick,
+		# so jiffies lag the clocksource by whole ticks; counted
+		# instructions drive every guest clock alike. sleep=off: an
+		# idle guest jumps to its next timer instead of waiting.
+		qemu+=(-icount "shift=auto,sleep=off")
+		append+=" rb_clock=icount"
 	fi
 	[ -z "$extra_append" ] || append+=" $extra_append"
 	qemu+=(-append "$append")
