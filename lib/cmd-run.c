@@ -628,6 +628,36 @@ struct run {
 	struct rb_document *doc;
 };
 
+/*
+ * Every entry of the --mode/--map/--align matrix on every target, before
+ * the first one runs: a bad last entry must not cost the data of the
+ * first ones' reconfigurations. Exit status, 0 when all are accepted.
+ */
+static int check_matrix(struct run *r)
+{
+	struct rb_config_req *reqs;
+	size_t nr, j;
+	int i, rc = 0;
+
+	if (!reconfigures(&r->o))
+		return 0;
+	reqs = build_matrix(&r->o, &nr);
+	if (!reqs)
+		return RB_EXIT_FAILURE;
+	for (i = 0; i < r->nr_targets && !rc; i++) {
+		struct rb_target *t = r->targets[i];
+
+		for (j = 0; j < nr && !rc && t->ops->check_config; j++)
+			rc = t->ops->check_config(t, &reqs[j]);
+		if (rc)
+			rb_error("%s", t->err[0] ? t->err : strerror(-rc));
+	}
+	free(reqs);
+	if (rc == -EINVAL || rc == -EOPNOTSUPP)
+		return RB_EXIT_USAGE;
+	return rc ? RB_EXIT_ENV : 0;
+}
+
 /* Locks, repairs, busy checks and records: nothing is changed yet. */
 static int prepare(struct run *r)
 {
@@ -697,6 +727,9 @@ static int prepare(struct run *r)
 			return RB_EXIT_ENV;
 		}
 	}
+	rc = check_matrix(r);
+	if (rc)
+		return rc;
 	for (i = 0; i < r->nr_targets; i++) {
 		rc = save_record(&r->rs[i], r->targets[i], r->o.prog);
 		if (rc) {

@@ -274,10 +274,10 @@ static int set_align(struct rb_target *t, uint64_t align)
 	return 0;
 }
 
-static int dax_reconfigure(struct rb_target *t, const struct rb_config_req *r)
+static int dax_check_config(struct rb_target *t,
+			    const struct rb_config_req *r)
 {
 	struct dax_target *dt = to_dax(t);
-	int rc;
 
 	if (r->mode && strcmp(r->mode, "devdax"))
 		return rb_fail(t, -EINVAL,
@@ -289,12 +289,19 @@ static int dax_reconfigure(struct rb_target *t, const struct rb_config_req *r)
 			       "%s: map is fixed by its pmem namespace; use ndctl-rebind-bench --mode devdax --map" :
 			       "%s: map applies to pmem namespaces only",
 			       t->name);
-	if (!r->align)
-		return 0;
-	if (dt->is_static)
+	if (r->align && dt->is_static)
 		return rb_fail(t, -EOPNOTSUPP,
 			       "%s: align is fixed by its pmem namespace; use ndctl-rebind-bench --mode devdax --align",
 			       t->name);
+	return 0;
+}
+
+static int dax_reconfigure(struct rb_target *t, const struct rb_config_req *r)
+{
+	int rc = dax_check_config(t, r);
+
+	if (rc || !r->align)
+		return rc;
 	rc = dax_unbind(t);
 	if (rc == 0)
 		rc = set_align(t, r->align);
@@ -360,6 +367,7 @@ static const struct rb_target_ops dax_ops = {
 	.unbind = dax_unbind,
 	.bind = dax_bind,
 	.reconfigure = dax_reconfigure,
+	.check_config = dax_check_config,
 	.restore = dax_restore,
 	.close = dax_close,
 	.save = dax_save,

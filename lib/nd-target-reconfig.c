@@ -325,6 +325,20 @@ static int validate(struct nd_ctx *c, const struct rb_nd_req *req,
 	return 0;
 }
 
+int rb_nd_check(const char *ns, const struct rb_nd_req *req, char *err,
+		size_t errlen)
+{
+	struct nd_ctx c = { .err = err, .errlen = errlen, .name = ns };
+	uint64_t align = 0;
+	int rc;
+
+	rc = get(&c);
+	if (rc == 0 && strcmp(req->mode, "raw"))
+		rc = validate(&c, req, &align);
+	put(&c);
+	return rc;
+}
+
 int rb_nd_apply(const char *ns, const struct rb_nd_req *req, char *err,
 		size_t errlen)
 {

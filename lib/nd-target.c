@@ -540,20 +540,14 @@ static bool config_equal(const struct rb_nd_config *a,
 	return !strcmp(a->map, b->map) && a->align == b->align;
 }
 
-static int nd_reconfigure(struct rb_target *t, const struct rb_config_req *r)
+/* @r with the kept fields filled in from the current configuration. */
+static int nd_resolve_req(struct nd_target *nt, const struct rb_config_req *r,
+			  struct rb_nd_req *out)
 {
-	struct nd_target *nt = to_nd(t);
+	struct rb_target *t = &nt->t;
 	struct rb_nd_config *cur = &nt->st.cfg;
 	struct rb_nd_req req = { 0 };
-	int rc;
 
-	if (!t->opts.force)
-		return rb_fail(t, -EPERM,
-			       "reconfiguring %s destroys its data; use --force",
-			       t->name);
-	rc = nd_refresh(nt);
-	if (rc < 0)
-		return rc;
 	req.mode = r->mode;
 	if (!req.mode && (!strcmp(cur->mode, "fsdax") ||
 			  !strcmp(cur->mode, "devdax")))
@@ -575,6 +569,39 @@ static int nd_reconfigure(struct rb_target *t, const struct rb_config_req *r)
 	req.align = r->align;
 	if (!req.align && !strcmp(req.mode, cur->mode) && !cur->native)
 		req.align = cur->align;
+	*out = req;
+	return 0;
+}
+
+static int nd_check_config(struct rb_target *t, const struct rb_config_req *r)
+{
+	struct nd_target *nt = to_nd(t);
+	struct rb_nd_req req;
+	int rc;
+
+	rc = nd_refresh(nt);
+	if (rc == 0)
+		rc = nd_resolve_req(nt, r, &req);
+	if (rc == 0)
+		rc = rb_nd_check(t->name, &req, t->err, sizeof(t->err));
+	return rc;
+}
+
+static int nd_reconfigure(struct rb_target *t, const struct rb_config_req *r)
+{
+	struct nd_target *nt = to_nd(t);
+	struct rb_nd_req req;
+	int rc;
+
+	if (!t->opts.force)
+		return rb_fail(t, -EPERM,
+			       "reconfiguring %s destroys its data; use --force",
+			       t->name);
+	rc = nd_refresh(nt);
+	if (rc == 0)
+		rc = nd_resolve_req(nt, r, &req);
+	if (rc < 0)
+		return rc;
 	rc = rb_nd_apply(t->name, &req, t->err, sizeof(t->err));
 	nd_refresh(nt);
 	return rc;
@@ -689,6 +716,7 @@ static const struct rb_target_ops nd_ops = {
 	.unbind = nd_unbind,
 	.bind = nd_bind,
 	.reconfigure = nd_reconfigure,
+	.check_config = nd_check_config,
 	.restore = nd_restore,
 	.close = nd_close,
 	.save = nd_save,

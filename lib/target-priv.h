@@ -122,6 +122,9 @@ struct rb_nd_req {
  */
 int rb_nd_apply(const char *ns, const struct rb_nd_req *req, char *err,
 		size_t errlen);
+/* rb_nd_apply()'s checks of @req against the region and size alone. */
+int rb_nd_check(const char *ns, const struct rb_nd_req *req, char *err,
+		size_t errlen);
 
 /* Constructors used by rb_target_from_saved(). */
 int rb_nd_target_from_saved(struct json_object *rec,

@@ -45,6 +45,13 @@ struct rb_target_ops {
 	 */
 	int (*reconfigure)(struct rb_target *t,
 			   const struct rb_config_req *req);
+	/*
+	 * Would reconfigure() take @req? Changes nothing, so that a matrix
+	 * with one bad entry is refused before its first entry runs. Same
+	 * returns as reconfigure(); NULL when there is nothing to check.
+	 */
+	int (*check_config)(struct rb_target *t,
+			    const struct rb_config_req *req);
 	/* Put back the configuration and binding state found at open. */
 	int (*restore)(struct rb_target *t);
 	void (*close)(struct rb_target *t);

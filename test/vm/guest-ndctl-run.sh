@@ -220,6 +220,25 @@ t_is "C: nr_pages identical within each configuration" \
 		"$RB_OUT/c2.json")" 1
 summary "$RB_OUT/c2.json"
 t_is "C: back to fsdax map=dev after devdax" "$(snapshot_by_type)" "$before"
+
+if [ "$RB_SIZE" = 1G ]; then
+	# A matrix whose last entry cannot fit is refused before its first
+	# entry reconfigures anything.
+	before=$(snapshot)
+	flags=$(dyndbg_memmap_flags)
+	dyndbg_memmap on
+	kmsg_mark bad
+	$BENCH --force --mode devdax --align 4K,1G --runs 1 \
+		-o "$RB_OUT/bad.json" $ns 2>"$RB_OUT/bad.err"
+	t_is "C: --align 4K,1G on 1G refused (exit 2)" $? 2
+	t_is "C: ... with one line" "$(grep -c '' "$RB_OUT/bad.err")" 1
+	t_like "C: ... naming the entry" "$(cat "$RB_OUT/bad.err")" \
+		'devdax map=dev align 1G does not fit in 1G'
+	t_is "C: ... before any bind (no memmap line)" \
+		"$(memmap_pages_since bad | wc -l)" 0
+	[ "$flags" = "=_" ] && dyndbg_memmap off
+	t_is "C: ... and the namespace untouched" "$(snapshot)" "$before"
+fi
 ;;
 
 signals)
