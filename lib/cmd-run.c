@@ -787,7 +787,7 @@ static int measure(struct run *r)
 	struct rb_config_req *reqs = &keep;
 	size_t nr_reqs = 1;
 	int i, rc = 0, status = RB_EXIT_OK;
-	bool restore_failed;
+	struct rb_rebind_outcome out;
 
 	if (r->o.prog == RB_PROG_DAXCTL)
 		lo.method = "device";
@@ -803,8 +803,8 @@ static int measure(struct run *r)
 		struct rb_target *t = r->targets[i];
 
 		rc = rb_rebind_target(t, reqs, nr_reqs, &r->tm, &lo,
-				      &r->rs[i], r->doc, &restore_failed);
-		if (restore_failed) {
+				      &r->rs[i], r->doc, &out);
+		if (out.restore_failed) {
 			rb_error("%s", t->err);
 			status = RB_EXIT_RESTORE;
 			break;
@@ -817,7 +817,7 @@ static int measure(struct run *r)
 			rb_error("%s", t->err[0] ? t->err : strerror(-rc));
 			if (rc == -ENODATA)
 				status = RB_EXIT_ENV;
-			else if (rc == -EOPNOTSUPP || rc == -EINVAL)
+			else if (out.rejected)
 				status = RB_EXIT_USAGE;
 			else
 				status = RB_EXIT_FAILURE;

@@ -482,8 +482,8 @@ static int bind_namespace_method(struct nd_target *nt)
 		rc = ndctl_namespace_enable(ndns);
 	/* 1: enabled through the pfn/dax device that claims it */
 	if (rc < 0)
-		rb_fail(&nt->t, rc, "%s: enable failed: %s", nt->t.name,
-			strerror(-rc));
+		rb_fail(&nt->t, rc, "%s: enable failed: %s (see dmesg)",
+			nt->t.name, strerror(-rc));
 out:
 	if (ctx)
 		ndctl_unref(ctx);

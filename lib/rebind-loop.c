@@ -149,7 +149,8 @@ static int check_first_bind(struct rb_target *t, const struct rb_timing *tm,
 
 static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 			  struct rb_timing *tm, const struct rb_loop_opts *o,
-			  struct rb_run_state *rs, struct rb_config_result *cfg)
+			  struct rb_run_state *rs, struct rb_config_result *cfg,
+			  bool *rejected)
 {
 	unsigned int i, total = o->warmup + o->runs;
 	struct progress prog = { .on = o->progress, .total = total };
@@ -167,6 +168,7 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 	if (rb_config_req_changes(req)) {
 		rb_run_state_phase(rs, "reconfigure");
 		rc = t->ops->reconfigure(t, req);
+		*rejected = rc == -EINVAL || rc == -EOPNOTSUPP;
 		if (rc)
 			goto early;
 		/* The geometry of the new personality attributes its line. */
@@ -254,14 +256,14 @@ early:
 int rb_rebind_target(struct rb_target *t, const struct rb_config_req *reqs,
 		     size_t nr_reqs, struct rb_timing *tm,
 		     const struct rb_loop_opts *o, struct rb_run_state *rs,
-		     struct rb_document *doc, bool *restore_failed)
+		     struct rb_document *doc, struct rb_rebind_outcome *out)
 {
 	struct rb_config_result *cfg;
 	char err[sizeof(t->err)] = "";
 	size_t i;
 	int rc = 0, rrc;
 
-	*restore_failed = false;
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < nr_reqs && !rb_interrupted(); i++) {
 		cfg = rb_document_add_config(doc);
 		if (!cfg) {
@@ -269,7 +271,8 @@ int rb_rebind_target(struct rb_target *t, const struct rb_config_req *reqs,
 			break;
 		}
 		t->err[0] = '\0';
-		rc = measure_config(t, &reqs[i], tm, o, rs, cfg);
+		rc = measure_config(t, &reqs[i], tm, o, rs, cfg,
+				    &out->rejected);
 		if (rc)
 			break;
 	}
@@ -281,7 +284,7 @@ int rb_rebind_target(struct rb_target *t, const struct rb_config_req *reqs,
 	rb_run_state_phase(rs, "restore");
 	rrc = t->ops->restore(t);
 	if (rrc) {
-		*restore_failed = true;
+		out->restore_failed = true;
 		if (!t->err[0])
 			snprintf(t->err, sizeof(t->err),
 				 "%s: restoring the original configuration failed: %s",

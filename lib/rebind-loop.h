@@ -25,15 +25,21 @@ struct rb_loop_opts {
 /* True when @req changes anything, i.e. needs reconfigure(). */
 bool rb_config_req_changes(const struct rb_config_req *req);
 
+/* How a failed rb_rebind_target() failed, beyond its -errno. */
+struct rb_rebind_outcome {
+	bool rejected; /* reconfigure() refused the request itself */
+	bool restore_failed; /* the target could not be put back */
+};
+
 /*
  * Measure @t in each of @reqs (one document configuration each), then
  * restore it. Returns 0, -EINTR when a signal stopped the loop, or the
- * -errno of the failed step (reason in t->err). *@restore_failed is set
- * when the target could not be put back (reason in t->err).
+ * -errno of the failed step (reason in t->err; a kernel's errno from a
+ * bind is a failure, not a rejected request: see @out).
  */
 int rb_rebind_target(struct rb_target *t, const struct rb_config_req *reqs,
 		     size_t nr_reqs, struct rb_timing *tm,
 		     const struct rb_loop_opts *o, struct rb_run_state *rs,
-		     struct rb_document *doc, bool *restore_failed);
+		     struct rb_document *doc, struct rb_rebind_outcome *out);
 
 #endif /* RB_REBIND_LOOP_H */

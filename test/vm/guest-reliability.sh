@@ -12,7 +12,8 @@
 #                   and open /dev/daxX.Y, system-ram mode, held or mounted
 #                   /dev/pmemX; each refused without --force, data unchanged
 #   gaps            kernel-side gaps: tracefs/debugfs unmounted, kprobes off,
-#                   dynamic debug unavailable, /dev/kmsg overrun
+#                   dynamic debug unavailable, /dev/kmsg overrun, a driver
+#                   bind the kernel refuses
 #
 # After every fault: the namespace is enabled in its original mode, map and
 # align (a restore makes a new pfn/dax device, so its uuid may change),
@@ -690,7 +691,58 @@ part_gaps()
 	fi
 	t_is "overrun: nothing changed or left behind" "$(snapshot)" \
 		"$before" && SURVIVED=$((SURVIVED + 1))
+
+	bindfail "$ns"
 	report_phases
+}
+
+# bindfail NS: a bind the kernel refuses. Debian's kernel has no fault
+# injection; instead the unbound pfn device gets an align that differs
+# from its info block, so nd_pmem's probe fails ("init failed, settings
+# mismatch") every time without touching the data. The run must fail with
+# one error line, bind nothing and leave the device as it found it; with
+# its own align back it binds again. (--method namespace cannot be made to
+# fail this way: enabling the namespace detects the personality afresh
+# from the info block.)
+bindfail()
+{
+	local blk sum0 pfn align0 name before rc
+
+	blk=/dev/$(ndctl list -n "$1" | json '.. | .blockdev? // empty')
+	dd if=/dev/urandom of="$blk" bs=1M count=2 2>/dev/null
+	sum0=$(dd if="$blk" bs=1M count=2 2>/dev/null | sha256sum)
+	pfn=$(ls /sys/bus/nd/drivers/nd_pmem | grep '^pfn' | head -n 1)
+	align0=$(cat "/sys/bus/nd/devices/$pfn/align")
+	echo "$pfn" >/sys/bus/nd/drivers/nd_pmem/unbind
+	echo 4096 >"/sys/bus/nd/devices/$pfn/align"
+	name=bindfail
+	before=$(snapshot)
+	kmsg_mark "$name"
+	$ND --runs 3 --output "$RB_OUT/$name.json" "$1" >/dev/null \
+		2>"$RB_OUT/$name.err"
+	rc=$?
+	TRIED=$((TRIED + 1))
+	t_is "$name: exits 1 (a step failed)" $rc 1
+	t_is "$name: exactly one error line" \
+		"$(grep -c -E '^ndctl-rebind-bench: error: ' \
+			"$RB_OUT/$name.err")" 1
+	t_like "$name: it names the device and points to dmesg" \
+		"$(grep ': error: ' "$RB_OUT/$name.err")" \
+		"error: $1: bind $pfn to nd_pmem: .*\\(see dmesg\\)\$"
+	t_like "$name: the kernel refused the probe" \
+		"$(kmsg_since "$name")" "$pfn: init failed, settings mismatch"
+	t_is "$name: no memmap line" "$(memmap_pages_since "$name" | wc -l)" 0
+	t_is "$name: the document is there, marked incomplete" \
+		"$(doc_complete "$RB_OUT/$name.json")" false
+	t_is "$name: left unbound as found, nothing behind" "$(snapshot)" \
+		"$before" && SURVIVED=$((SURVIVED + 1))
+	echo "$align0" >"/sys/bus/nd/devices/$pfn/align"
+	echo "$pfn" >/sys/bus/nd/drivers/nd_pmem/bind
+	t_is "bindfail: with its own align $pfn binds again" \
+		"$(basename "$(readlink "/sys/bus/nd/devices/$pfn/driver")")" \
+		nd_pmem
+	t_is "bindfail: data unchanged" \
+		"$(dd if="$blk" bs=1M count=2 2>/dev/null | sha256sum)" "$sum0"
 }
 
 case $part in
