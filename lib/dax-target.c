@@ -274,6 +274,31 @@ static int set_align(struct rb_target *t, uint64_t align)
 	return 0;
 }
 
+/*
+ * The kernel's rule for a dynamic device (dax bus align_store): a page
+ * table size (4K, 2M or 1G on x86) that divides the device's size, so
+ * that a bad value is refused before the device is unbound.
+ */
+static int check_dynamic_align(struct rb_target *t, uint64_t align)
+{
+	struct dax_state ds;
+	int rc;
+
+	if (align != 4096 && align != 2ULL << 20 && align != 1ULL << 30)
+		return rb_fail(t, -EINVAL,
+			       "%s: align %llu is not a page size the kernel maps (4K, 2M or 1G)",
+			       t->name, (unsigned long long)align);
+	rc = dax_state_read(t->name, &ds);
+	if (rc < 0)
+		return rb_fail(t, rc, "%s: dax device is gone", t->name);
+	if (ds.size % align)
+		return rb_fail(t, -EINVAL,
+			       "%s: align %llu does not divide its size %llu",
+			       t->name, (unsigned long long)align,
+			       (unsigned long long)ds.size);
+	return 0;
+}
+
 static int dax_check_config(struct rb_target *t,
 			    const struct rb_config_req *r)
 {
@@ -293,6 +318,8 @@ static int dax_check_config(struct rb_target *t,
 		return rb_fail(t, -EOPNOTSUPP,
 			       "%s: align is fixed by its pmem namespace; use ndctl-rebind-bench --mode devdax --align",
 			       t->name);
+	if (r->align)
+		return check_dynamic_align(t, r->align);
 	return 0;
 }
 

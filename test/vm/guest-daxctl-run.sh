@@ -6,7 +6,8 @@
 # memmap line inside each bind write and (with run-in-vm.sh --icount)
 # within a jiffy + 1 ms of the kernel's figure, the device ends bound to
 # device_dax, dyndbg and tracefs are as before; the read-only align and a
-# system-ram device are refused.
+# system-ram device are refused. On an hmem region (run-in-vm.sh --pmem
+# hmem) the same for a dynamic device, plus --align 4K,2M and its refusals.
 . "$RB_LIB"
 
 BENCH=daxctl-rebind-bench
@@ -37,6 +38,56 @@ check_doc()
 	json '.configurations[] | "\(.target.dev) align=\(.target.align) pages=\(.nr_pages): memmap \([.samples[].memmap_ms] | add / length) ms (kmsg), \([.samples[].memmap_ns] | add / length / 1e6) ms (probe), bind \([.samples[].bind_ns] | add / length / 1e6) ms, unbind \([.samples[].unbind_ns] | add / length / 1e6) ms"' "$doc" |
 		while read -r l; do t_diag "$l"; done
 }
+
+# hmem: RAM turned soft-reserved at boot (run-in-vm.sh --pmem hmem) is a
+# dynamic dax region, as HMAT or CXL memory is: its device's align can be
+# set, and nothing else here applies.
+if [ "$RB_PMEM" = hmem ]; then
+	dev=$(daxctl list -D | json '.. | objects | .chardev? // empty' |
+		head -n 1)
+	t_like "hmem: daxctl lists a dynamic dax device" "$dev" \
+		'^dax[0-9]+\.[0-9]+$'
+	align0=$(daxctl list -d "$dev" | json '.. | .align? // empty')
+	size=$(daxctl list -d "$dev" | json '.. | .size? // empty')
+	before=$(snapshot)
+	t_ok "hmem: 1 warmup + 5 rebinds of $dev" \
+		$BENCH --warmup 1 --runs 5 -o "$RB_OUT/hmem.json" "$dev"
+	check_doc hmem "$RB_OUT/hmem.json" 6
+	t_is "hmem: configuration matches daxctl list" \
+		"$(json '.configurations[0].target |
+			"\(.dev) \(.align) \(.size) \(.bind_bus) \(.driver)"' \
+			"$RB_OUT/hmem.json")" "$dev $align0 $size dax device_dax"
+	t_is "hmem: nr_pages of every bind is size / 4K" \
+		"$(json '[.configurations[0].samples[].nr_pages] | unique |
+			.[]' "$RB_OUT/hmem.json")" $((size / 4096))
+	t_is "hmem: bound to device_dax, dyndbg and tracefs as before" \
+		"$(snapshot)" "$before"
+
+	t_ok "hmem: --align 4K,2M with 2 rebinds each" \
+		$BENCH --force --align 4K,2M --runs 2 -o "$RB_OUT/aligns.json" \
+			"$dev"
+	t_is "hmem: one configuration per align, in order" \
+		"$(json '[.configurations[].target.align] | join(" ")' \
+			"$RB_OUT/aligns.json")" "4096 2097152"
+	t_is "hmem: each has its cold bind and 2 rebinds" \
+		"$(json '[.configurations[] | (.cold | length > 0),
+			(.samples | length)] | join(" ")' "$RB_OUT/aligns.json")" \
+		"true 2 true 2"
+	check_doc aligns "$RB_OUT/aligns.json" 4
+	t_is "hmem: align back to $align0, bound, nothing left" \
+		"$(snapshot)" "$before"
+
+	$BENCH --align 4K --runs 1 "$dev" >/dev/null 2>"$RB_OUT/noforce.err"
+	t_is "hmem: --align without --force refused (exit 4)" $? 4
+	$BENCH --force --align 8K --runs 1 "$dev" >/dev/null \
+		2>"$RB_OUT/badalign.err"
+	t_is "hmem: --align 8K refused as bad input (exit 2)" $? 2
+	t_like "... naming the page sizes" "$(cat "$RB_OUT/badalign.err")" \
+		'align 8192 is not a page size the kernel maps \(4K, 2M or 1G\)'
+	t_is "... and nothing changed" "$(snapshot)" "$before"
+	t_done
+	exit
+fi
 
 for align in 4K 2M; do
 	t_ok "$align: namespace0.0 as devdax align $align" \

@@ -14,8 +14,11 @@ usage()
 	cat <<USAGE
 usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
 
-  --pmem nvdimm|e820  emulated NVDIMM with a 128K label area, label-less at
-                      boot (default), or legacy e820 pmem via memmap=
+  --pmem nvdimm|e820|hmem
+                      emulated NVDIMM with a 128K label area, label-less at
+                      boot (default), legacy e820 pmem via memmap=, or RAM
+                      above 4G turned soft-reserved by memmap= (dax_hmem:
+                      a dynamic dax region, as HMAT/CXL memory gives)
   --size 1G|4G        pmem size (default 1G), of each NVDIMM
   --nvdimms 1|2       nvdimm only: how many NVDIMMs (default 1), each with its
                       own backing file and label area: region0, region1
@@ -111,8 +114,8 @@ parse_args()
 	fi
 
 	case $pmem in
-	nvdimm|e820) ;;
-	*) usage_error "--pmem must be nvdimm or e820" ;;
+	nvdimm|e820|hmem) ;;
+	*) usage_error "--pmem must be nvdimm, e820 or hmem" ;;
 	esac
 	[[ $size =~ ^[1-9][0-9]*G$ ]] ||
 		usage_error "--size must be like 1G or 4G"
@@ -252,7 +255,12 @@ qemu_command()
 	else
 		# Guest RAM below 4G, and exactly the pmem range above it.
 		qemu+=(-machine "pc,max-ram-below-4g=1G" -m "$((gib + 1))G")
-		append+=" memmap=${gib}G!4G"
+		if [ "$pmem" = e820 ]; then
+			append+=" memmap=${gib}G!4G"
+		else
+			# RAM (type 1) -> soft reserved (E820_TYPE_SOFT_RESERVED)
+			append+=" memmap=${gib}G%4G-1+0xefffffff"
+		fi
 	fi
 	if [ "$icount" = 1 ]; then
 		# Under plain TCG a late host thread delays the guest's tick,

@@ -67,7 +67,12 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /out ||
 for b in /sys/bus/nd/devices/ndbus*/wait_probe; do
 	[ -e "$b" ] && cat "$b" >/dev/null
 done
-[ -n "$(ndctl list -R 2>/dev/null)" ] || setup_failed "no pmem region"
+if [ "$RB_PMEM" = hmem ]; then
+	[ -n "$(daxctl list -R 2>/dev/null)" ] ||
+		setup_failed "no soft-reserved dax region"
+else
+	[ -n "$(ndctl list -R 2>/dev/null)" ] || setup_failed "no pmem region"
+fi
 
 if [ "$RB_LABELS" = 1 ]; then
 	# Label-less (raw) to labelled: the region must be idle to write
