@@ -13,7 +13,7 @@ usage()
 {
 	cat <<USAGE
 usage: bench-speed.sh [--build DIR] [--runs N] [--modes LIST] [--no-diag]
-                      [--timeout S]
+                      [--timeout S] [--icount]
 
   --build DIR    meson build directory, set up when missing
                  (default \$RB_BUILD or SRC/build-bench)
@@ -22,6 +22,10 @@ usage: bench-speed.sh [--build DIR] [--runs N] [--modes LIST] [--no-diag]
   --no-diag      skip the third VM (system-call breakdown of a tool cycle,
                  kernel time with and without the kprobe pair)
   --timeout S    per VM (default 240; TCG on a busy host is slow)
+  --icount       guest time from the instruction count (run-in-vm.sh
+                 --icount): cycle times in emulated time, which the host's
+                 load does not stretch; the tool/floor ratio then compares
+                 work done, not the luck of scheduling
 
 Results: DIR/vm-runs/speed-{fsdax,devdax,diag}/, the table on stdout.
 USAGE
@@ -32,6 +36,7 @@ runs=20
 modes=fsdax,devdax
 diag=1
 timeout=240
+icount=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build)	build=${2:?}; shift 2 ;;
@@ -39,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--modes)	modes=${2:?}; shift 2 ;;
 	--no-diag)	diag=0; shift ;;
 	--timeout)	timeout=${2:?}; shift 2 ;;
+	--icount)	icount=(--icount); shift ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		usage >&2; exit 2 ;;
 	esac
@@ -57,7 +63,7 @@ vm()		# NAME GUEST-ARGS...
 	local name=$1
 
 	shift
-	"$top/test/vm/run-in-vm.sh" --build "$build" --size 4G \
+	"$top/test/vm/run-in-vm.sh" --build "$build" --size 4G "${icount[@]}" \
 		--timeout "$timeout" --out "$build/vm-runs/speed-$name" \
 		-- guest-speed.sh "$@" >"$build/vm-runs/speed-$name.tap" || {
 		echo "bench-speed: the $name VM failed;" \
