@@ -128,7 +128,7 @@ static int dax_describe(struct rb_target *t, struct rb_target_desc *d)
 	struct dax_target *dt = to_dax(t);
 	struct rb_nd_state nd;
 	struct dax_state ds;
-	char ns[32], region[32];
+	char ns[32] = "", region[32];
 	const char *map = "mem";
 	uint64_t nr_pages;
 	int rc;
@@ -162,6 +162,7 @@ static int dax_describe(struct rb_target *t, struct rb_target_desc *d)
 	d->bind_bus = strdup("dax");
 	d->driver = strdup("device_dax");
 	d->region = region[0] ? strdup(region) : NULL;
+	d->namespace = dt->is_static && ns[0] ? strdup(ns) : NULL;
 	d->chardev = strdup(t->name);
 	d->expected_nr_pages = nr_pages;
 	if (!d->dev || !d->mode || !d->map || !d->bind_dev || !d->bind_bus ||

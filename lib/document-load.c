@@ -295,6 +295,7 @@ static bool parse_target(struct loader *ld, struct json_object *o,
 		t->numa_node = n;
 	}
 	get_str(ld, tgt, path, "region", false, &t->region);
+	get_str(ld, tgt, path, "namespace", false, &t->namespace);
 	get_str(ld, tgt, path, "bind_dev", false, &t->bind_dev);
 	get_str(ld, tgt, path, "bind_bus", false, &t->bind_bus);
 	get_str(ld, tgt, path, "driver", false, &t->driver);

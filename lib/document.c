@@ -128,7 +128,7 @@ void rb_warnings_free(struct rb_warnings *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static void target_free(struct rb_target_desc *t)
+void rb_target_desc_clear(struct rb_target_desc *t)
 {
 	free(t->dev);
 	free(t->mode);
@@ -137,15 +137,18 @@ static void target_free(struct rb_target_desc *t)
 	free(t->bind_bus);
 	free(t->driver);
 	free(t->region);
+	free(t->namespace);
 	free(t->chardev);
 	free(t->blockdev);
+	memset(t, 0, sizeof(*t));
+	t->numa_node = -1;
 }
 
 static void config_free(struct rb_config_result *cfg)
 {
 	size_t i;
 
-	target_free(&cfg->target);
+	rb_target_desc_clear(&cfg->target);
 	free(cfg->settings.method);
 	free(cfg->warmups);
 	free(cfg->samples);
@@ -548,6 +551,7 @@ static struct json_object *target_to_json(const struct rb_target_desc *t)
 	if (!rc && t->numa_node >= 0)
 		rc = add_obj(o, "numa_node", json_object_new_int(t->numa_node));
 	rc = rc ?: add_str(o, "region", t->region);
+	rc = rc ?: add_str(o, "namespace", t->namespace);
 	rc = rc ?: add_str(o, "bind_dev", t->bind_dev);
 	rc = rc ?: add_str(o, "bind_bus", t->bind_bus);
 	rc = rc ?: add_str(o, "driver", t->driver);

@@ -75,10 +75,14 @@ struct rb_target_desc {
 	char *bind_bus; /* "nd" or "dax" */
 	char *driver; /* nd_pmem, dax_pmem, device_dax */
 	char *region; /* region0 */
+	char *namespace; /* a static dax device's pmem namespace */
 	char *chardev; /* dax0.0 for devdax */
 	char *blockdev; /* pmem0 for fsdax */
 	uint64_t expected_nr_pages; /* from geometry; 0 unknown */
 };
+
+/* Free the strings of @t and zero it (numa_node -1). */
+void rb_target_desc_clear(struct rb_target_desc *t);
 
 struct rb_settings {
 	unsigned int runs;

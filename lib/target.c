@@ -273,17 +273,3 @@ int rb_target_from_saved(struct json_object *rec,
 	return -EINVAL;
 }
 
-void rb_target_desc_clear(struct rb_target_desc *d)
-{
-	free(d->dev);
-	free(d->mode);
-	free(d->map);
-	free(d->bind_dev);
-	free(d->bind_bus);
-	free(d->driver);
-	free(d->region);
-	free(d->chardev);
-	free(d->blockdev);
-	memset(d, 0, sizeof(*d));
-	d->numa_node = -1;
-}

@@ -116,7 +116,4 @@ int rb_target_from_saved(struct json_object *rec,
 			 const struct rb_target_opts *opts,
 			 struct rb_target **out, char *err, size_t errlen);
 
-/* Free the strings describe() put in @desc and zero it. */
-void rb_target_desc_clear(struct rb_target_desc *desc);
-
 #endif /* RB_TARGET_H */

@@ -337,6 +337,26 @@ static void test_round_trip(void)
 
 	check_round_trip(doc, "live document");
 	rb_document_free(doc);
+	/* A pmem-backed dax device names the namespace that carries it. */
+	doc = make_live();
+	doc->configs[0].target.namespace = strdup("namespace0.0");
+	check_round_trip(doc, "document naming a dax device's namespace");
+	{
+		char *text = to_text(doc);
+		struct json_object *o = json_tokener_parse(text), *v = NULL;
+		struct json_object *cfgs = NULL, *tgt = NULL;
+
+		if (json_object_object_get_ex(o, "configurations", &cfgs))
+			json_object_object_get_ex(
+				json_object_array_get_idx(cfgs, 0), "target",
+				&tgt);
+		json_object_object_get_ex(tgt, "namespace", &v);
+		CHECK(v && !strcmp(json_object_get_string(v), "namespace0.0"),
+		      "target.namespace is written");
+		json_object_put(o);
+		free(text);
+	}
+	rb_document_free(doc);
 	doc = make_import();
 	check_round_trip(doc, "import document");
 	rb_document_free(doc);

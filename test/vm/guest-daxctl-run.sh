@@ -57,6 +57,9 @@ if [ "$RB_PMEM" = hmem ]; then
 		"$(json '.configurations[0].target |
 			"\(.dev) \(.align) \(.size) \(.bind_bus) \(.driver)"' \
 			"$RB_OUT/hmem.json")" "$dev $align0 $size dax device_dax"
+	t_is "hmem: a dynamic device names no namespace" \
+		"$(json '.configurations[0].target.namespace' \
+			"$RB_OUT/hmem.json")" ""
 	t_is "hmem: nr_pages of every bind is size / 4K" \
 		"$(json '[.configurations[0].samples[].nr_pages] | unique |
 			.[]' "$RB_OUT/hmem.json")" $((size / 4096))
@@ -107,6 +110,10 @@ for align in 4K 2M; do
 		"$(json '.configurations[0].target | "\(.dev) \(.align) \(.size)"' "$doc")" \
 		"$(daxctl list -d "$dev" | jq -r '.. | objects |
 			select(.chardev? != null) | "\(.chardev) \(.align) \(.size)"')"
+	t_is "$align: names the namespace that ndctl list says carries $dev" \
+		"$(json '.configurations[0].target.namespace' "$doc")" \
+		"$(ndctl list -N | jq -r --arg d "$dev" '.. | objects |
+			select(.chardev? == $d) | .dev')"
 	t_is "$align: rebinds $dev on device_dax (dax bus)" \
 		"$(json '.configurations[0].target | "\(.bind_bus) \(.bind_dev) \(.driver)"' "$doc")" \
 		"dax $dev device_dax"
