@@ -622,6 +622,9 @@ struct run {
 	struct rb_target **targets;
 	int nr_targets;
 	int host_lock; /* fd of run.lock, -1 when not held */
+	struct rb_config_req *reqs; /* the matrix, or &keep */
+	size_t nr_reqs;
+	struct rb_config_req keep; /* no --mode/--map/--align */
 	struct rb_run_state *rs;
 	struct rb_timing tm;
 	bool timing_open;
@@ -635,24 +638,19 @@ struct run {
  */
 static int check_matrix(struct run *r)
 {
-	struct rb_config_req *reqs;
-	size_t nr, j;
+	size_t j;
 	int i, rc = 0;
 
 	if (!reconfigures(&r->o))
 		return 0;
-	reqs = build_matrix(&r->o, &nr);
-	if (!reqs)
-		return RB_EXIT_FAILURE;
 	for (i = 0; i < r->nr_targets && !rc; i++) {
 		struct rb_target *t = r->targets[i];
 
-		for (j = 0; j < nr && !rc && t->ops->check_config; j++)
-			rc = t->ops->check_config(t, &reqs[j]);
+		for (j = 0; j < r->nr_reqs && !rc && t->ops->check_config; j++)
+			rc = t->ops->check_config(t, &r->reqs[j]);
 		if (rc)
 			rb_error("%s", t->err[0] ? t->err : strerror(-rc));
 	}
-	free(reqs);
 	if (rc == -EINVAL || rc == -EOPNOTSUPP)
 		return RB_EXIT_USAGE;
 	return rc ? RB_EXIT_ENV : 0;
@@ -783,9 +781,6 @@ static int measure(struct run *r)
 		.warmup = r->o.warmup,
 		.progress = isatty(STDERR_FILENO),
 	};
-	struct rb_config_req keep = { 0 };
-	struct rb_config_req *reqs = &keep;
-	size_t nr_reqs = 1;
 	int i, rc = 0, status = RB_EXIT_OK;
 	struct rb_rebind_outcome out;
 
@@ -794,15 +789,10 @@ static int measure(struct run *r)
 	else
 		lo.method = r->o.method == RB_METHOD_NAMESPACE ? "namespace" :
 								 "driver";
-	if (reconfigures(&r->o)) {
-		reqs = build_matrix(&r->o, &nr_reqs);
-		if (!reqs)
-			return RB_EXIT_FAILURE;
-	}
 	for (i = 0; i < r->nr_targets; i++) {
 		struct rb_target *t = r->targets[i];
 
-		rc = rb_rebind_target(t, reqs, nr_reqs, &r->tm, &lo,
+		rc = rb_rebind_target(t, r->reqs, r->nr_reqs, &r->tm, &lo,
 				      &r->rs[i], r->doc, &out);
 		if (out.restore_failed) {
 			rb_error("%s", t->err);
@@ -824,8 +814,6 @@ static int measure(struct run *r)
 			break;
 		}
 	}
-	if (reqs != &keep)
-		free(reqs);
 	return status;
 }
 
@@ -922,9 +910,19 @@ int rb_cmd_run(enum rb_prog prog, int argc, char **argv)
 		return RB_EXIT_ENV;
 	}
 
+	r.reqs = &r.keep;
+	r.nr_reqs = 1;
+	if (reconfigures(&r.o)) {
+		r.reqs = build_matrix(&r.o, &r.nr_reqs);
+		if (!r.reqs)
+			return RB_EXIT_FAILURE;
+	}
 	rc = open_targets(&r.o, &r.targets);
-	if (rc < 0)
+	if (rc < 0) {
+		if (r.reqs != &r.keep)
+			free(r.reqs);
 		return -rc;
+	}
 	r.nr_targets = rc;
 
 	status = prepare(&r);
@@ -963,5 +961,7 @@ out:
 	rb_document_free(r.doc);
 	rb_targets_free(r.targets, r.nr_targets);
 	free(r.rs);
+	if (r.reqs != &r.keep)
+		free(r.reqs);
 	return status;
 }

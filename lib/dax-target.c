@@ -79,6 +79,16 @@ static int dax_state_read(const char *dev, struct dax_state *ds)
 	return 0;
 }
 
+/* dax_state_read() of @t, with the reason in t->err when it is gone. */
+static int target_state(struct rb_target *t, struct dax_state *ds)
+{
+	int rc = dax_state_read(t->name, ds);
+
+	if (rc < 0)
+		return rb_fail(t, rc, "%s: dax device is gone", t->name);
+	return 0;
+}
+
 /*
  * The nd-bus parent of a pmem-backed device, or "" for hmem/CXL ones.
  * The kernel makes align (and size) read-only on static regions.
@@ -133,9 +143,9 @@ static int dax_describe(struct rb_target *t, struct rb_target_desc *d)
 	uint64_t nr_pages;
 	int rc;
 
-	rc = dax_state_read(t->name, &ds);
+	rc = target_state(t, &ds);
 	if (rc < 0)
-		return rb_fail(t, rc, "%s: dax device is gone", t->name);
+		return rc;
 	/* dynamic: no altmap, one line per range, all of size counted */
 	nr_pages = ds.size / sysconf(_SC_PAGESIZE);
 	snprintf(region, sizeof(region), "%s", "");
@@ -199,9 +209,9 @@ static int dax_unbind(struct rb_target *t)
 	struct dax_state ds;
 	int rc;
 
-	rc = dax_state_read(t->name, &ds);
+	rc = target_state(t, &ds);
 	if (rc < 0)
-		return rb_fail(t, rc, "%s: dax device is gone", t->name);
+		return rc;
 	if (!strcmp(ds.driver, "kmem"))
 		return refuse_kmem(t, t->err, sizeof(t->err));
 	if (!ds.driver[0])
@@ -289,9 +299,9 @@ static int check_dynamic_align(struct rb_target *t, uint64_t align)
 		return rb_fail(t, -EINVAL,
 			       "%s: align %llu is not a page size the kernel maps (4K, 2M or 1G)",
 			       t->name, (unsigned long long)align);
-	rc = dax_state_read(t->name, &ds);
+	rc = target_state(t, &ds);
 	if (rc < 0)
-		return rb_fail(t, rc, "%s: dax device is gone", t->name);
+		return rc;
 	if (ds.size % align)
 		return rb_fail(t, -EINVAL,
 			       "%s: align %llu does not divide its size %llu",
@@ -342,9 +352,9 @@ static int dax_restore(struct rb_target *t)
 	struct dax_state ds;
 	int rc;
 
-	rc = dax_state_read(t->name, &ds);
+	rc = target_state(t, &ds);
 	if (rc < 0)
-		return rb_fail(t, rc, "%s: dax device is gone", t->name);
+		return rc;
 	if (!strcmp(ds.driver, "kmem"))
 		return 0; /* never touched: unbind() refuses kmem */
 	if (!dt->is_static && ds.align != dt->orig_align) {

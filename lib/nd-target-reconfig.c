@@ -325,16 +325,24 @@ static int validate(struct nd_ctx *c, const struct rb_nd_req *req,
 	return 0;
 }
 
+/* Look the namespace up and validate @req; raw needs no validation. */
+static int get_checked(struct nd_ctx *c, const struct rb_nd_req *req,
+		       uint64_t *align)
+{
+	int rc = get(c);
+
+	if (rc == 0 && strcmp(req->mode, "raw"))
+		rc = validate(c, req, align);
+	return rc;
+}
+
 int rb_nd_check(const char *ns, const struct rb_nd_req *req, char *err,
 		size_t errlen)
 {
 	struct nd_ctx c = { .err = err, .errlen = errlen, .name = ns };
 	uint64_t align = 0;
-	int rc;
+	int rc = get_checked(&c, req, &align);
 
-	rc = get(&c);
-	if (rc == 0 && strcmp(req->mode, "raw"))
-		rc = validate(&c, req, &align);
 	put(&c);
 	return rc;
 }
@@ -343,13 +351,10 @@ int rb_nd_apply(const char *ns, const struct rb_nd_req *req, char *err,
 		size_t errlen)
 {
 	struct nd_ctx c = { .err = err, .errlen = errlen, .name = ns };
-	bool raw = !strcmp(req->mode, "raw");
 	uint64_t align = 0;
 	int rc;
 
-	rc = get(&c);
-	if (rc == 0 && !raw)
-		rc = validate(&c, req, &align);
+	rc = get_checked(&c, req, &align);
 	if (rc == 0)
 		rc = destroy_personality(&c);
 	if (rc == 0 && !strcmp(req->mode, "fsdax"))
