@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare [options] <base.json> <new.json>
+ * compare [options] <base1.json> <base2.json>... -- <new1.json>...
+ *
+ * Offline: needs no root and no pmem. One document per boot; with several
+ * boots per side the boot is the unit of replication.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/cli.h"
+#include "report/compare.h"
+#include "util/exit-codes.h"
+#include "util/log.h"
+#include "report/svg-plot.h"
+
+enum {
+	OPT_FORMAT = 256,
+	OPT_NOISE,
+	OPT_ALPHA,
+	OPT_PLOT,
+	OPT_FAIL,
+	OPT_LIST,
+};
+
+static const struct option long_opts[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "noise-threshold", required_argument, NULL, OPT_NOISE },
+	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "output", required_argument, NULL, 'o' },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "fail-on-regression", no_argument, NULL, OPT_FAIL },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "list-opts", no_argument, NULL, OPT_LIST },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s compare [options] <base.json> <new.json>\n"
+		"       %s compare [options] <base.json>... -- <new.json>...\n"
+		"\n"
+		"Compare results of a base and a new kernel: one results document per\n"
+		"boot; configurations pair by mode, map, align, size and nr_pages.\n"
+		"\n"
+		"      --format FMT          json (default), human, markdown or commit\n"
+		"  -o, --output FILE         write the report to FILE, not stdout\n"
+		"      --noise-threshold X   relative change treated as noise (0.02 or 2%%)\n"
+		"      --alpha X             significance level of the tests (0.05)\n"
+		"      --plot FILE.svg       write a strip plot of both distributions\n"
+		"      --fail-on-regression  exit %d when any verdict is 'regressed'\n"
+		"  -v, --verbose             debug messages on stderr\n"
+		"  -h, --help                this text\n"
+		"      --list-opts           long options, one per line\n"
+		"\n"
+		"Ratios are new / base. Verdicts: improved, regressed, no_change\n"
+		"(Mann-Whitney p >= alpha), within_noise. Exit status: 0, %d bad\n"
+		"usage or input, %d regression with --fail-on-regression.\n",
+		prog, prog, RB_EXIT_REGRESSION, RB_EXIT_USAGE,
+		RB_EXIT_REGRESSION);
+}
+
+/* A fraction in (0, 1); "2%" is accepted for 0.02. */
+static int parse_fraction(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno)
+		return -EINVAL;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || !(v > 0 && v < 1))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static void side_free(struct rb_side *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		rb_document_free(s->docs[i]);
+	free(s->docs);
+	s->docs = NULL;
+	s->nr = 0;
+}
+
+static int side_load(struct rb_side *s, char **paths, size_t nr)
+{
+	char err[512];
+	size_t i;
+
+	s->docs = calloc(nr, sizeof(*s->docs));
+	s->paths = (const char **)paths;
+	if (!s->docs) {
+		rb_error("compare: out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++) {
+		err[0] = 0;
+		s->docs[i] = rb_document_load(paths[i], err, sizeof(err));
+		if (!s->docs[i]) {
+			rb_error("compare: %s", err[0] ? err : paths[i]);
+			return -EINVAL;
+		}
+		s->nr++;
+	}
+	return 0;
+}
+
+/* Where the results go: the report, and optionally a plot. */
+struct outputs {
+	enum rb_compare_format fmt;
+	const char *output; /* NULL or "-": stdout */
+	const char *plot;
+};
+
+static int write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	if (fwrite(text, 1, len, f) != len)
+		rc = -EIO;
+	if (fclose(f) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+/*
+ * Render everything first and print last, so a failure (an unwritable
+ * plot or output) leaves stdout empty and the exit status alone says it.
+ */
+static int emit(const struct rb_comparison *c, const struct outputs *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int rc;
+
+	if (!m) {
+		rb_error("compare: out of memory");
+		return RB_EXIT_FAILURE;
+	}
+	rc = rb_comparison_print(c, out->fmt, m);
+	if (fclose(m) || rc) {
+		free(text);
+		rb_error("compare: cannot render the report");
+		return RB_EXIT_FAILURE;
+	}
+	if (out->plot) {
+		rc = rb_svg_plot_write(c, out->plot);
+		if (rc) {
+			rb_error("compare: %s: %s", out->plot, strerror(-rc));
+			free(text);
+			return RB_EXIT_FAILURE;
+		}
+	}
+	if (out->output && strcmp(out->output, "-")) {
+		rc = write_file(out->output, text, len);
+		if (rc)
+			rb_error("compare: %s: %s", out->output, strerror(-rc));
+	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout)) {
+		rc = -EIO;
+		rb_error("compare: cannot write the report: %s",
+			 strerror(errno));
+	}
+	free(text);
+	return rc ? RB_EXIT_FAILURE : RB_EXIT_OK;
+}
+
+static int run_compare(struct rb_side *base, struct rb_side *cand,
+		       const struct rb_compare_opts *opts,
+		       const struct outputs *out, bool fail_on_regression)
+{
+	struct rb_comparison c;
+	char *line;
+	int rc;
+
+	rc = rb_compare(base, cand, opts, &c);
+	if (rc) {
+		rb_error("compare: %s", strerror(-rc));
+		rb_comparison_free(&c);
+		return RB_EXIT_FAILURE;
+	}
+	if (!rb_comparison_compared(&c)) {
+		line = rb_comparison_mismatch_line(&c);
+		rb_error("compare: no common configuration%s%s%s",
+			 c.nr_pairs ? " with a common timing source" : "",
+			 line && *line ? ": " : "", line ? line : "");
+		free(line);
+		rb_comparison_free(&c);
+		return RB_EXIT_USAGE;
+	}
+	rc = emit(&c, out);
+	if (rc == RB_EXIT_OK && fail_on_regression && c.any_regressed)
+		rc = RB_EXIT_REGRESSION;
+	rb_comparison_free(&c);
+	return rc;
+}
+
+int rb_cmd_compare(enum rb_prog prog, int argc, char **argv)
+{
+	struct rb_compare_opts opts = { .alpha = 0.05, .noise = 0.02 };
+	struct rb_side base = { 0 }, cand = { 0 };
+	struct outputs out = { .fmt = RB_CMP_JSON };
+	bool fail_on_regression = false;
+	int nopt, c, i, sep = -1, rc;
+	char **files;
+	size_t nr_files, nr_base;
+
+	/* Options end at "--"; it splits base files from new files. */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			sep = i;
+			break;
+		}
+	nopt = sep < 0 ? argc : sep;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(nopt, argv, ":o:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			if (rb_compare_format_parse(optarg, &out.fmt)) {
+				rb_error("compare: unknown format '%s' (json, human, markdown, commit)",
+					 optarg);
+				return RB_EXIT_USAGE;
+			}
+			break;
+		case OPT_NOISE:
+			if (parse_fraction(optarg, &opts.noise)) {
+				rb_error("compare: --noise-threshold wants a fraction in (0, 1), got '%s'",
+					 optarg);
+				return RB_EXIT_USAGE;
+			}
+			break;
+		case OPT_ALPHA:
+			if (parse_fraction(optarg, &opts.alpha)) {
+				rb_error("compare: --alpha wants a fraction in (0, 1), got '%s'",
+					 optarg);
+				return RB_EXIT_USAGE;
+			}
+			break;
+		case OPT_PLOT:
+			out.plot = optarg;
+			break;
+		case 'o':
+			out.output = optarg;
+			break;
+		case OPT_FAIL:
+			fail_on_regression = true;
+			break;
+		case 'v':
+			rb_set_verbose(true);
+			break;
+		case 'h':
+			usage(stdout, rb_prog_name(prog));
+			return RB_EXIT_OK;
+		case OPT_LIST:
+			for (i = 0; long_opts[i].name; i++)
+				printf("--%s\n", long_opts[i].name);
+			return RB_EXIT_OK;
+		case ':':
+			rb_error("compare: option '%s' needs a value",
+				 argv[optind - 1]);
+			return RB_EXIT_USAGE;
+		default:
+			rb_error("compare: unknown option '%s'",
+				 argv[optind - 1]);
+			return RB_EXIT_USAGE;
+		}
+	}
+
+	/* getopt_long moved the operands before "--" to argv[optind..]. */
+	files = argv + optind;
+	nr_files = (size_t)(nopt - optind);
+	if (sep < 0) {
+		if (nr_files != 2) {
+			rb_error("compare: want <base.json> <new.json>, or base files -- new files (see --help)");
+			return RB_EXIT_USAGE;
+		}
+		nr_base = 1;
+	} else {
+		/* the new files after "--" follow the base files directly */
+		nr_base = nr_files;
+		if (!nr_base || sep + 1 >= argc) {
+			rb_error("compare: want at least one file on each side of '--'");
+			return RB_EXIT_USAGE;
+		}
+		memmove(argv + optind + nr_base, argv + sep + 1,
+			(size_t)(argc - sep - 1) * sizeof(*argv));
+		nr_files = nr_base + (size_t)(argc - sep - 1);
+	}
+
+	rc = side_load(&base, files, nr_base);
+	if (!rc)
+		rc = side_load(&cand, files + nr_base, nr_files - nr_base);
+	if (rc) {
+		side_free(&base);
+		side_free(&cand);
+		return rc == -ENOMEM ? RB_EXIT_FAILURE : RB_EXIT_USAGE;
+	}
+	rb_dbg("compare: %zu base and %zu new documents", base.nr, cand.nr);
+	rc = run_compare(&base, &cand, &opts, &out, fail_on_regression);
+	side_free(&base);
+	side_free(&cand);
+	return rc;
+}

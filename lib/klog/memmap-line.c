@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Matcher for the memmap_init_zone_device() line (kernel-facts.md §1.2).
+ * Other ZONE_DEVICE users (GPU HMM, P2PDMA, virtiofs DAX) print the very
+ * same v5.4+ line; telling them apart is the importer's job (nr_pages,
+ * caller, time), not this matcher's.
+ */
+#include <errno.h>
+#include <string.h>
+#include "klog/klog-record.h"
+#include "klog/memmap-line.h"
+
+#define NEW_FORM_FUNC "memmap_init_zone_device "
+#define NEW_FORM_VERB "initialised "
+#define OLD_FORM_VERB " initialised, "
+
+enum lit_match {
+	LIT_MISMATCH,
+	LIT_CUT,	/* the text ended while the literal still matched */
+	LIT_OK,
+};
+
+static bool is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+static enum lit_match match_lit(const char **pp, const char *end,
+				const char *lit)
+{
+	const char *p = *pp;
+
+	for (; *lit; lit++, p++) {
+		if (p == end)
+			return LIT_CUT;
+		if (*p != *lit)
+			return LIT_MISMATCH;
+	}
+	*pp = p;
+	return LIT_OK;
+}
+
+/*
+ * A number at *@pp: LIT_OK (with @overflow set when it did not fit),
+ * LIT_CUT at the end of the text, LIT_MISMATCH when there is no digit.
+ */
+static enum lit_match match_number(const char **pp, const char *end,
+				   uint64_t *v, bool *overflow)
+{
+	int rc = rb_scan_u64(pp, end, v);
+
+	if (rc == -EINVAL)
+		return *pp == end ? LIT_CUT : LIT_MISMATCH;
+	if (rc == -ERANGE)
+		*overflow = true;
+	/* digits running into the end of the text may be a cut number */
+	return *pp == end ? LIT_CUT : LIT_OK;
+}
+
+static enum rb_memmap_match failed(enum lit_match r)
+{
+	return r == LIT_CUT ? RB_MEMMAP_TRUNCATED : RB_MEMMAP_NONE;
+}
+
+/*
+ * "<N> pages in <M>ms" at @p. With @need_pages, a text that ends before
+ * " p" is not called truncated: the old form's "<dev> initialised, <N>"
+ * is too generic to claim on its own.
+ */
+static enum rb_memmap_match parse_tail(const char *p, const char *end,
+				       bool need_pages,
+				       struct rb_memmap_line *m)
+{
+	bool overflow = false;
+	uint64_t pages, ms;
+	const char *after_pages;
+	enum lit_match r;
+
+	r = match_number(&p, end, &pages, &overflow);
+	if (r == LIT_CUT && need_pages)
+		return RB_MEMMAP_NONE;
+	if (r != LIT_OK)
+		return failed(r);
+	after_pages = p;
+	r = match_lit(&p, end, " pages in ");
+	if (r == LIT_CUT && need_pages && end - after_pages < 2)
+		return RB_MEMMAP_NONE;
+	if (r != LIT_OK)
+		return failed(r);
+	r = match_number(&p, end, &ms, &overflow);
+	if (r != LIT_OK)
+		return failed(r);
+	r = match_lit(&p, end, "ms");
+	if (r != LIT_OK)
+		return failed(r);
+	if (p < end && is_alnum(*p))
+		return RB_MEMMAP_NONE;
+	if (overflow)
+		return RB_MEMMAP_INVALID;
+	m->nr_pages = pages;
+	m->ms = ms;
+	return RB_MEMMAP_MATCH;
+}
+
+/* dyndbg's "t" decoration comes first: "[4321] " (or "<intr> "). */
+static uint32_t decoration_tid(const char *p, const char *end)
+{
+	uint64_t tid;
+
+	if (p == end || *p != '[')
+		return 0;
+	p++;
+	if (rb_scan_u64(&p, end, &tid) || tid > UINT32_MAX)
+		return 0;
+	if (end - p < 2 || p[0] != ']' || p[1] != ' ')
+		return 0;
+	return (uint32_t)tid;
+}
+
+/* Keep the more telling of two failed outcomes. */
+static enum rb_memmap_match worse(enum rb_memmap_match a,
+				  enum rb_memmap_match b)
+{
+	return a > b ? a : b;
+}
+
+static enum rb_memmap_match parse_new_form(const char *text, const char *end,
+					   struct rb_memmap_line *m)
+{
+	enum rb_memmap_match res = RB_MEMMAP_NONE, r;
+	const char *p = text, *hit;
+
+	while ((hit = memmem(p, (size_t)(end - p), NEW_FORM_FUNC,
+			     strlen(NEW_FORM_FUNC)))) {
+		p = hit + strlen(NEW_FORM_FUNC);
+		switch (match_lit(&p, end, NEW_FORM_VERB)) {
+		case LIT_CUT:
+			return worse(res, RB_MEMMAP_TRUNCATED);
+		case LIT_MISMATCH:
+			continue;
+		case LIT_OK:
+			break;
+		}
+		r = parse_tail(p, end, false, m);
+		if (r == RB_MEMMAP_MATCH)
+			return r;
+		res = worse(res, r);
+	}
+	return res;
+}
+
+static enum rb_memmap_match parse_old_form(const char *text, const char *end,
+					   struct rb_memmap_line *m)
+{
+	enum rb_memmap_match res = RB_MEMMAP_NONE, r;
+	const char *p = text, *hit, *dev;
+
+	while ((hit = memmem(p, (size_t)(end - p), OLD_FORM_VERB,
+			     strlen(OLD_FORM_VERB)))) {
+		p = hit + strlen(OLD_FORM_VERB);
+		/* dev_name(): one printable word right before the verb */
+		for (dev = hit; dev > text && dev[-1] > ' ' && dev[-1] < 0x7f;
+		     dev--)
+			;
+		if (dev == hit)
+			continue;
+		r = parse_tail(p, end, true, m);
+		if (r == RB_MEMMAP_MATCH) {
+			m->old_form = true;
+			m->dev = dev;
+			m->dev_len = (size_t)(hit - dev);
+			return r;
+		}
+		res = worse(res, r);
+	}
+	return res;
+}
+
+enum rb_memmap_match rb_memmap_line_parse(const char *text, size_t len,
+					  struct rb_memmap_line *m)
+{
+	const char *end = text + len;
+	enum rb_memmap_match r;
+
+	memset(m, 0, sizeof(*m));
+	if (!text)
+		return RB_MEMMAP_NONE;
+	r = parse_new_form(text, end, m);
+	if (r != RB_MEMMAP_MATCH)
+		r = worse(r, parse_old_form(text, end, m));
+	if (r == RB_MEMMAP_MATCH)
+		m->tid = decoration_tid(text, end);
+	return r;
+}

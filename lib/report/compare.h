@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Base kernel versus new kernel: pair the configurations of two sets of
+ * results documents (one document per boot), compare every timing source
+ * both sides have, and give each a verdict. Ratios are new / base.
+ */
+#ifndef RB_COMPARE_H
+#define RB_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <json-c/json.h>
+#include "results/document.h"
+#include "results/stats.h"
+#include "report/stats-compare.h"
+
+#define RB_COMPARE_SCHEMA_NAME "rebind-bench-compare"
+#define RB_COMPARE_SCHEMA_VERSION 1
+
+enum rb_verdict {
+	RB_VERDICT_NO_CHANGE, /* MWU p >= alpha */
+	RB_VERDICT_WITHIN_NOISE, /* significant, CI not beyond the threshold */
+	RB_VERDICT_IMPROVED, /* CI of the ratio entirely below 1 - noise */
+	RB_VERDICT_REGRESSED, /* CI of the ratio entirely above 1 + noise */
+};
+
+const char *rb_verdict_key(enum rb_verdict v); /* "no_change", ... */
+const char *rb_verdict_text(enum rb_verdict v); /* criterion's sentences */
+
+struct rb_compare_opts {
+	double alpha; /* 0.05 */
+	double noise; /* 0.02: relative change treated as noise */
+};
+
+/* One side: the documents of one kernel, one per boot. */
+struct rb_side {
+	struct rb_document **docs;
+	const char **paths;
+	size_t nr;
+};
+
+/* What pairs configurations across the sides. NULL strings are unknown. */
+struct rb_config_key {
+	const char *mode, *map;
+	uint64_t align, size, nr_pages;
+};
+
+/* Descriptive figures of one side of one source, over the units. */
+struct rb_side_summary {
+	struct rb_stats st;
+	size_t nr_iterations; /* raw steady samples behind the units */
+	size_t nr_boots;
+};
+
+struct rb_source_cmp {
+	const struct rb_source_desc *desc;
+	bool quantised;
+	double resolution; /* in the source's unit; 0 when continuous */
+	struct rb_side_summary base, cand;
+	double *base_raw, *cand_raw; /* every steady iteration, for plots */
+	double change_mean; /* mean(new) / mean(base) - 1 */
+	double speedup; /* mean(base) / mean(new) */
+	bool has_fieller, has_welch_log, has_hl;
+	struct rb_ratio_ci fieller;
+	struct rb_welch_log welch_log;
+	struct rb_ratio_ci hl;
+	bool hl_meaningful; /* false with jiffy ties: it collapses */
+	struct rb_mwu mwu;
+	enum rb_verdict verdict;
+	const char *verdict_ci; /* "hl_ratio" or "fieller" */
+};
+
+/* First binds: one per boot, so only a ratio of their means. */
+struct rb_cold_cmp {
+	const struct rb_source_desc *desc;
+	size_t nb, nc;
+	double base, cand; /* means over boots */
+	double ratio; /* cand / base */
+};
+
+struct rb_pair {
+	struct rb_config_key key;
+	const char *driver;
+	char label[160];
+	bool by_boot; /* unit of replication: boot (else iteration) */
+	bool too_few_boots; /* no rank test can reach alpha with so few */
+	size_t base_boots, cand_boots;
+	struct rb_source_cmp src[RB_NR_SOURCES];
+	size_t nr_src;
+	int primary; /* index into src, -1 when nothing was compared */
+	struct rb_cold_cmp cold[RB_NR_SOURCES];
+	size_t nr_cold;
+};
+
+/* A reason two configurations (or a source of them) were not compared. */
+struct rb_mismatch {
+	char *config; /* label of the base configuration, or NULL */
+	char *field; /* "align", "hz", "sources", "configuration", ... */
+	char *base, *cand; /* values as text, NULL when absent */
+	char *action; /* "not paired", "memmap_ms not compared", ... */
+};
+
+/* Environment difference other than the kernel version: flagged only. */
+struct rb_fp_diff {
+	char *key; /* "cmdline", "config.CONFIG_DEBUG_VM", ... */
+	char *base, *cand;
+};
+
+struct rb_comparison {
+	struct rb_compare_opts opts;
+	const struct rb_side *base, *cand;
+	struct rb_pair *pairs;
+	size_t nr_pairs;
+	struct rb_mismatch *mismatches;
+	size_t nr_mismatches;
+	struct rb_fp_diff *fp_diffs;
+	size_t nr_fp_diffs;
+	char **caveats;
+	size_t nr_caveats;
+	bool any_regressed;
+};
+
+/*
+ * Pair and compare. Returns 0 (check nr_pairs: zero means no common
+ * configuration), or -ENOMEM. @base and @cand must outlive @c.
+ */
+int rb_compare(const struct rb_side *base, const struct rb_side *cand,
+	       const struct rb_compare_opts *opts, struct rb_comparison *c);
+void rb_comparison_free(struct rb_comparison *c);
+
+/* Number of pairs with at least one source compared. */
+size_t rb_comparison_compared(const struct rb_comparison *c);
+
+/* One line naming every mismatch, for the "nothing to compare" error. */
+char *rb_comparison_mismatch_line(const struct rb_comparison *c);
+
+struct json_object *rb_comparison_to_json(const struct rb_comparison *c);
+
+/* compare-format.c: text forms. */
+enum rb_compare_format {
+	RB_CMP_JSON,
+	RB_CMP_HUMAN,
+	RB_CMP_MARKDOWN,
+	RB_CMP_COMMIT, /* at most 75 columns, for changelogs */
+};
+
+int rb_compare_format_parse(const char *s, enum rb_compare_format *fmt);
+int rb_comparison_print(const struct rb_comparison *c,
+			enum rb_compare_format fmt, FILE *f);
+
+/*
+ * A time value for reading ("244.28 ms", "812.40 us"); @v and @ref are in
+ * @unit ("ns" or "ms"), and @ref picks ms or us so that a mean and its
+ * standard error print in the same unit.
+ */
+void rb_format_time(char *buf, size_t len, double v, double ref,
+		    const char *unit);
+/* Values of @unit converted to milliseconds. */
+double rb_to_ms(double v, const char *unit);
+
+#endif /* RB_COMPARE_H */

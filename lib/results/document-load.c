@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading a results document back, strictly: a document that does not match
+ * schema/rebind-bench-results.schema.json is refused with the JSON path of
+ * the first problem. Unknown keys are ignored so that later minor additions
+ * stay readable. Derived parts ("statistics", "normalised", "nr_pages") are
+ * type-checked and then recomputed on output rather than trusted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "results/document.h"
+#include "util/sysroot.h"
+
+/* Real documents are a few MiB at most; refuse anything absurd early. */
+#define RB_DOC_MAX_BYTES (256u << 20)
+/* The schema nests seven levels; leave room, refuse pathological input. */
+#define RB_DOC_MAX_DEPTH 32
+
+struct loader {
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static bool fail(struct loader *ld, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool fail(struct loader *ld, const char *where, const char *fmt, ...)
+{
+	size_t n = 0;
+	va_list ap;
+
+	if (ld->failed)
+		return false;
+	ld->failed = true;
+	if (!ld->err || !ld->errlen)
+		return false;
+	if (where && *where)
+		n = snprintf(ld->err, ld->errlen, "%s: ", where);
+	if (n < ld->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(ld->err + n, ld->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+static const char *type_name(struct json_object *v)
+{
+	return json_type_to_name(json_object_get_type(v));
+}
+
+/* "where.key" or "where[i]" for error messages. */
+static void sub_path(char *buf, size_t len, const char *where,
+		     const char *key)
+{
+	snprintf(buf, len, "%s%s%s", where, *where ? "." : "", key);
+}
+
+/*
+ * Member @key of @o of type @type. Returns the member, or NULL when it is
+ * absent (an error only if @required) or of the wrong type (always one).
+ */
+static struct json_object *member(struct loader *ld, struct json_object *o,
+				  const char *where, const char *key,
+				  enum json_type type, bool required)
+{
+	struct json_object *v;
+	char path[256];
+
+	if (ld->failed)
+		return NULL;
+	sub_path(path, sizeof(path), where, key);
+	if (!json_object_object_get_ex(o, key, &v)) {
+		if (required)
+			fail(ld, where, "missing required key \"%s\"", key);
+		return NULL;
+	}
+	if (!v) {
+		fail(ld, path, "expected %s, got null",
+		     json_type_to_name(type));
+		return NULL;
+	}
+	if (!json_object_is_type(v, type)) {
+		fail(ld, path, "expected %s, got %s", json_type_to_name(type),
+		     type_name(v));
+		return NULL;
+	}
+	return v;
+}
+
+/* An unsigned integer member no larger than @max; false when absent. */
+static bool get_u64(struct loader *ld, struct json_object *o,
+		    const char *where, const char *key, bool required,
+		    uint64_t max, uint64_t *out)
+{
+	struct json_object *v = member(ld, o, where, key, json_type_int,
+				       required);
+	char path[256];
+	uint64_t u;
+
+	if (!v)
+		return false;
+	sub_path(path, sizeof(path), where, key);
+	/* json-c keeps values above INT64_MAX as unsigned: ask both ways. */
+	if (json_object_get_int64(v) < 0)
+		return fail(ld, path, "expected a non-negative integer");
+	u = json_object_get_uint64(v);
+	if (u > max)
+		return fail(ld, path, "%llu is out of range",
+			    (unsigned long long)u);
+	*out = u;
+	return true;
+}
+
+static bool get_uint(struct loader *ld, struct json_object *o,
+		     const char *where, const char *key, bool required,
+		     unsigned int *out)
+{
+	uint64_t u;
+
+	if (!get_u64(ld, o, where, key, required, UINT_MAX, &u))
+		return false;
+	*out = u;
+	return true;
+}
+
+/* A string member, duplicated into @*out (left alone when absent). */
+static bool get_str(struct loader *ld, struct json_object *o,
+		    const char *where, const char *key, bool required,
+		    char **out)
+{
+	struct json_object *v = member(ld, o, where, key, json_type_string,
+				       required);
+	char *s;
+
+	if (!v)
+		return false;
+	s = strdup(json_object_get_string(v));
+	if (!s)
+		return fail(ld, where, "out of memory");
+	free(*out);
+	*out = s;
+	return true;
+}
+
+static bool get_bool(struct loader *ld, struct json_object *o,
+		     const char *where, const char *key, bool *out)
+{
+	struct json_object *v = member(ld, o, where, key, json_type_boolean,
+				       true);
+
+	if (!v)
+		return false;
+	*out = json_object_get_boolean(v);
+	return true;
+}
+
+static bool parse_sample(struct loader *ld, struct json_object *o,
+			 const char *where, struct rb_sample *s)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	if (!json_object_is_type(o, json_type_object))
+		return fail(ld, where, "expected a sample object, got %s",
+			    type_name(o));
+	get_uint(ld, o, where, "iter", true, &s->iter);
+	get_u64(ld, o, where, "nr_pages", false, UINT64_MAX, &s->nr_pages);
+	get_uint(ld, o, where, "nr_ranges", false, &s->nr_ranges);
+	for (i = 0; i < RB_NR_SOURCES; i++) {
+		uint64_t v;
+
+		if (get_u64(ld, o, where, rb_sources[i].key, false,
+			    UINT64_MAX, &v))
+			rb_sample_set(s, rb_sources[i].bit, v);
+	}
+	s->has_kernel_ts = get_u64(ld, o, where, "kernel_ts_usec", false,
+				   UINT64_MAX, &s->kernel_ts_usec);
+	s->has_seq = get_u64(ld, o, where, "seq", false, UINT64_MAX, &s->seq);
+	return !ld->failed;
+}
+
+static bool parse_samples(struct loader *ld, struct json_object *o,
+			  const char *where, const char *key,
+			  struct rb_config_result *cfg,
+			  int (*add)(struct rb_config_result *,
+				     const struct rb_sample *))
+{
+	struct json_object *arr = member(ld, o, where, key, json_type_array,
+					 true);
+	size_t i, n;
+
+	if (!arr)
+		return false;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		struct rb_sample s;
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s.%s[%zu]", where, key, i);
+		if (!parse_sample(ld, json_object_array_get_idx(arr, i), path,
+				  &s))
+			return false;
+		if (add(cfg, &s))
+			return fail(ld, path, "out of memory");
+	}
+	return true;
+}
+
+/* Called with the two strings of each element of a parse_pairs() array. */
+typedef bool (*pair_fn)(struct loader *ld, const char *path, const char *a,
+			const char *b, void *ctx);
+
+/* Array @key of objects that each have the string members @ka and @kb. */
+static bool parse_pairs(struct loader *ld, struct json_object *o,
+			const char *where, const char *key, const char *ka,
+			const char *kb, pair_fn fn, void *ctx)
+{
+	struct json_object *arr = member(ld, o, where, key, json_type_array,
+					 true);
+	size_t i, n;
+
+	if (!arr)
+		return false;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && !ld->failed; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		char *a = NULL, *b = NULL;
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s%s%s[%zu]", where,
+			 *where ? "." : "", key, i);
+		if (!json_object_is_type(e, json_type_object))
+			return fail(ld, path, "expected an object, got %s",
+				    type_name(e));
+		get_str(ld, e, path, ka, true, &a);
+		get_str(ld, e, path, kb, true, &b);
+		if (!ld->failed)
+			fn(ld, path, a, b, ctx);
+		free(a);
+		free(b);
+	}
+	return !ld->failed;
+}
+
+static bool add_warning(struct loader *ld, const char *path, const char *id,
+			const char *text, void *ctx)
+{
+	if (!*id)
+		return fail(ld, path, "empty warning id");
+	if (rb_warn(ctx, id, "%s", text))
+		return fail(ld, path, "out of memory");
+	return true;
+}
+
+static bool parse_warnings(struct loader *ld, struct json_object *o,
+			   const char *where, struct rb_warnings *w)
+{
+	return parse_pairs(ld, o, where, "warnings", "id", "text",
+			   add_warning, w);
+}
+
+static bool parse_target(struct loader *ld, struct json_object *o,
+			 const char *where, struct rb_target_desc *t)
+{
+	struct json_object *tgt = member(ld, o, where, "target",
+					 json_type_object, true);
+	struct json_object *node;
+	char path[256];
+
+	if (!tgt)
+		return false;
+	sub_path(path, sizeof(path), where, "target");
+	get_str(ld, tgt, path, "dev", false, &t->dev);
+	get_str(ld, tgt, path, "mode", false, &t->mode);
+	get_str(ld, tgt, path, "map", false, &t->map);
+	get_u64(ld, tgt, path, "align", false, UINT64_MAX, &t->align);
+	get_u64(ld, tgt, path, "size", false, UINT64_MAX, &t->size);
+	node = member(ld, tgt, path, "numa_node", json_type_int, false);
+	if (node) {
+		int64_t n = json_object_get_int64(node);
+
+		if (n < 0 || n > INT_MAX)
+			return fail(ld, path, "numa_node %lld is out of range",
+				    (long long)n);
+		t->numa_node = n;
+	}
+	get_str(ld, tgt, path, "region", false, &t->region);
+	get_str(ld, tgt, path, "namespace", false, &t->namespace);
+	get_str(ld, tgt, path, "bind_dev", false, &t->bind_dev);
+	get_str(ld, tgt, path, "bind_bus", false, &t->bind_bus);
+	get_str(ld, tgt, path, "driver", false, &t->driver);
+	get_str(ld, tgt, path, "chardev", false, &t->chardev);
+	get_str(ld, tgt, path, "blockdev", false, &t->blockdev);
+	get_u64(ld, tgt, path, "expected_nr_pages", false, UINT64_MAX,
+		&t->expected_nr_pages);
+	return !ld->failed;
+}
+
+static bool parse_settings(struct loader *ld, struct json_object *o,
+			   const char *where, struct rb_settings *st)
+{
+	struct json_object *set = member(ld, o, where, "settings",
+					 json_type_object, true);
+	struct json_object *timing;
+	char path[256];
+	size_t i, n;
+
+	if (!set)
+		return false;
+	sub_path(path, sizeof(path), where, "settings");
+	get_uint(ld, set, path, "runs", true, &st->runs);
+	get_uint(ld, set, path, "warmup", true, &st->warmup);
+	get_str(ld, set, path, "method", false, &st->method);
+	timing = member(ld, set, path, "timing", json_type_array, true);
+	if (!timing)
+		return false;
+	n = json_object_array_length(timing);
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(timing, i);
+		const struct rb_source_desc *sd;
+
+		if (!json_object_is_type(e, json_type_string))
+			return fail(ld, path, "timing[%zu]: expected a string, got %s",
+				    i, type_name(e));
+		sd = rb_source_by_key(json_object_get_string(e));
+		if (!sd)
+			return fail(ld, path, "timing[%zu]: unknown source \"%s\"",
+				    i, json_object_get_string(e));
+		st->sources |= sd->bit;
+	}
+	return !ld->failed;
+}
+
+static bool add_missing(struct loader *ld, const char *path,
+			const char *source, const char *reason, void *ctx)
+{
+	const struct rb_source_desc *sd = rb_source_by_key(source);
+
+	if (!sd)
+		return fail(ld, path, "unknown source \"%s\"", source);
+	rb_config_set_missing(ctx, sd->bit, reason);
+	return true;
+}
+
+static bool parse_config(struct loader *ld, struct json_object *o,
+			 const char *where, struct rb_config_result *cfg)
+{
+	struct json_object *cold;
+	char path[256];
+	uint64_t unused;
+
+	if (!json_object_is_type(o, json_type_object))
+		return fail(ld, where, "expected an object, got %s",
+			    type_name(o));
+	parse_target(ld, o, where, &cfg->target);
+	parse_settings(ld, o, where, &cfg->settings);
+	get_u64(ld, o, where, "nr_pages", false, UINT64_MAX, &unused);
+	cold = member(ld, o, where, "cold", json_type_object, false);
+	if (cold) {
+		sub_path(path, sizeof(path), where, "cold");
+		cfg->has_cold = parse_sample(ld, cold, path, &cfg->cold);
+	}
+	parse_samples(ld, o, where, "warmup", cfg, rb_config_add_warmup);
+	parse_samples(ld, o, where, "samples", cfg, rb_config_add_sample);
+	member(ld, o, where, "statistics", json_type_object, false);
+	member(ld, o, where, "normalised", json_type_object, false);
+	parse_pairs(ld, o, where, "missing_sources", "source", "reason",
+		    add_missing, cfg);
+	parse_warnings(ld, o, where, &cfg->warnings);
+	get_bool(ld, o, where, "complete", &cfg->complete);
+	return !ld->failed;
+}
+
+/* "2026-11-25T18:04:00Z", optionally with fractional seconds. */
+static bool valid_timestamp(const char *ts)
+{
+	struct tm tm;
+	const char *p;
+
+	memset(&tm, 0, sizeof(tm));
+	p = strptime(ts, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p || p - ts != 19)
+		return false;
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			return false;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	return !strcmp(p, "Z");
+}
+
+static bool parse_fingerprint(struct loader *ld, struct json_object *root,
+			      struct rb_document *doc)
+{
+	static const char *const positive[] = { "hz", "page_size", "nr_cpus" };
+	struct json_object *fp = member(ld, root, "", "fingerprint",
+					json_type_object, false);
+	size_t i;
+
+	if (!fp)
+		return !ld->failed;
+	for (i = 0; i < sizeof(positive) / sizeof(positive[0]); i++) {
+		uint64_t v;
+
+		if (get_u64(ld, fp, "fingerprint", positive[i], false,
+			    INT_MAX, &v) && !v)
+			return fail(ld, "fingerprint", "%s must be positive",
+				    positive[i]);
+	}
+	if (ld->failed)
+		return false;
+	if (json_object_deep_copy(fp, &doc->fingerprint, NULL))
+		return fail(ld, "fingerprint", "out of memory");
+	return true;
+}
+
+static bool parse_document(struct loader *ld, struct json_object *root,
+			   struct rb_document *doc)
+{
+	struct json_object *v, *tool, *configs;
+	size_t i, n;
+
+	if (!json_object_is_type(root, json_type_object))
+		return fail(ld, NULL, "not a JSON object but %s",
+			    type_name(root));
+	v = member(ld, root, "", "schema", json_type_string, true);
+	if (v && strcmp(json_object_get_string(v), RB_SCHEMA_NAME))
+		return fail(ld, NULL, "schema \"%s\" is not \"%s\"",
+			    json_object_get_string(v), RB_SCHEMA_NAME);
+	v = member(ld, root, "", "schema_version", json_type_int, true);
+	if (v && json_object_get_int64(v) > RB_SCHEMA_VERSION)
+		return fail(ld, NULL,
+			    "schema_version %lld is newer than this tool (%d)",
+			    (long long)json_object_get_int64(v),
+			    RB_SCHEMA_VERSION);
+	if (v && json_object_get_int64(v) < 1)
+		return fail(ld, NULL, "schema_version %lld is invalid",
+			    (long long)json_object_get_int64(v));
+	tool = member(ld, root, "", "tool", json_type_object, true);
+	if (tool) {
+		get_str(ld, tool, "tool", "name", true, &doc->tool_name);
+		get_str(ld, tool, "tool", "version", true, &doc->tool_version);
+	}
+	get_str(ld, root, "", "timestamp", true, &doc->timestamp);
+	if (!ld->failed && !valid_timestamp(doc->timestamp))
+		return fail(ld, "timestamp", "\"%s\" is not ISO 8601 UTC",
+			    doc->timestamp);
+	get_str(ld, root, "", "origin", true, &doc->origin);
+	if (!ld->failed && strcmp(doc->origin, "live") &&
+	    strcmp(doc->origin, "import"))
+		return fail(ld, "origin", "\"%s\" is neither live nor import",
+			    doc->origin);
+	get_str(ld, root, "", "import_file", false, &doc->import_file);
+	get_bool(ld, root, "", "complete", &doc->complete);
+	parse_fingerprint(ld, root, doc);
+	parse_warnings(ld, root, "", &doc->warnings);
+	configs = member(ld, root, "", "configurations", json_type_array,
+			 true);
+	if (!configs)
+		return false;
+	n = json_object_array_length(configs);
+	for (i = 0; i < n && !ld->failed; i++) {
+		struct rb_config_result *cfg = rb_document_add_config(doc);
+		char path[64];
+
+		if (!cfg)
+			return fail(ld, NULL, "out of memory");
+		snprintf(path, sizeof(path), "configurations[%zu]", i);
+		parse_config(ld, json_object_array_get_idx(configs, i), path,
+			     cfg);
+	}
+	return !ld->failed;
+}
+
+static struct rb_document *document_from_json(struct json_object *root,
+						char *err, size_t errlen)
+{
+	struct loader ld = { .err = err, .errlen = errlen };
+	struct rb_document *doc = calloc(1, sizeof(*doc));
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!doc) {
+		fail(&ld, NULL, "out of memory");
+		return NULL;
+	}
+	if (!parse_document(&ld, root, doc)) {
+		rb_document_free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static struct json_object *parse_text(const char *buf, size_t len,
+				      char *err, size_t errlen,
+				      const char *name)
+{
+	struct json_tokener *tok = json_tokener_new_ex(RB_DOC_MAX_DEPTH);
+	enum json_tokener_error jerr;
+	struct json_object *root;
+	size_t end;
+
+	if (!tok) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+			       JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!root) {
+		if (jerr == json_tokener_continue ||
+		    jerr == json_tokener_success)
+			snprintf(err, errlen, "%s: truncated JSON (%zu bytes)",
+				 name, len);
+		else
+			snprintf(err, errlen, "%s: invalid JSON at byte %zu: %s",
+				 name, end, json_tokener_error_desc(jerr));
+		return NULL;
+	}
+	for (; end < len; end++) {
+		if (!strchr(" \t\r\n", buf[end])) {
+			snprintf(err, errlen,
+				 "%s: trailing data after the JSON document at byte %zu",
+				 name, end);
+			json_object_put(root);
+			return NULL;
+		}
+	}
+	return root;
+}
+
+static struct rb_document *load_document(const char *path, char *err,
+					 size_t errlen)
+{
+	bool is_stdin = !path || !strcmp(path, "-");
+	const char *name = is_stdin ? "<stdin>" : path;
+	struct rb_document *doc;
+	struct json_object *root;
+	char reason[512];
+	struct stat st;
+	size_t len;
+	char *buf;
+	int fd, e;
+
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return NULL;
+	}
+	/* Refuse an oversized regular file without reading it. */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > RB_DOC_MAX_BYTES) {
+		buf = NULL;
+		e = EFBIG;
+	} else {
+		buf = rb_read_fd(fd, RB_DOC_MAX_BYTES, &len);
+		e = errno;
+	}
+	if (!is_stdin)
+		close(fd);
+	if (!buf) {
+		if (e == EFBIG)
+			snprintf(err, errlen, "%s: larger than %u MiB", name,
+				 RB_DOC_MAX_BYTES >> 20);
+		else
+			snprintf(err, errlen, "%s: %s", name, strerror(e));
+		return NULL;
+	}
+	if (strlen(buf) != len) {
+		snprintf(err, errlen, "%s: NUL byte in the document", name);
+		free(buf);
+		return NULL;
+	}
+	if (len == 0 || strspn(buf, " \t\r\n") == len) {
+		snprintf(err, errlen, "%s: empty file", name);
+		free(buf);
+		return NULL;
+	}
+	root = parse_text(buf, len, err, errlen, name);
+	free(buf);
+	if (!root)
+		return NULL;
+	doc = document_from_json(root, reason, sizeof(reason));
+	json_object_put(root);
+	if (!doc)
+		snprintf(err, errlen, "%s: %s", name, reason);
+	return doc;
+}
+
+/*
+ * Reasons quote strings from the document and the file name; keep them to
+ * one line whatever those hold.
+ */
+static void one_line(char *err)
+{
+	for (; *err; err++)
+		if ((unsigned char)*err < 0x20 || *err == 0x7f)
+			*err = '?';
+}
+
+struct rb_document *rb_document_from_json(struct json_object *root,
+					  char *err, size_t errlen)
+{
+	struct rb_document *doc = document_from_json(root, err, errlen);
+
+	if (!doc && errlen)
+		one_line(err);
+	return doc;
+}
+
+struct rb_document *rb_document_load(const char *path, char *err,
+				     size_t errlen)
+{
+	struct rb_document *doc = load_document(path, err, errlen);
+
+	if (!doc && errlen)
+		one_line(err);
+	return doc;
+}

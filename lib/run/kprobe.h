@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Entry/exit timestamps of memmap_init_zone_device() from a kprobe and a
+ * kretprobe, enabled only in a private tracefs instance with the mono clock.
+ * Two events per call: nothing per page, no function_graph, no page_ref
+ * events (they would switch off the fast path under test).
+ */
+#ifndef RB_KPROBE_H
+#define RB_KPROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rb_kprobe;
+
+/* Entry/exit pairs of one bind, matched per pid. */
+struct rb_kprobe_result {
+	unsigned int nr_pairs; /* one per pgmap range */
+	uint64_t total_ns; /* sum of exit - entry */
+	uint64_t first_entry_ns; /* mono clock of the first entry */
+	unsigned int unpaired; /* entries or exits without a partner */
+};
+
+/*
+ * Names derived from @pid: kprobe group "rebind_bench_<pid>" and instance
+ * "rebind_bench_<pid>", recorded so that a later run can clean up after a
+ * killed one.
+ */
+void rb_kprobe_names(int pid, char *group, size_t glen, char *inst,
+		    size_t ilen);
+
+/*
+ * Create the events and the instance and start tracing. Returns 0, or
+ * -errno with a one-line reason in @why (tracefs not mounted, no
+ * CONFIG_KPROBE_EVENTS, lockdown, function not probeable...).
+ */
+int rb_kprobe_open(struct rb_kprobe **out, char *why, size_t whylen);
+
+/* Empty the instance's buffer before a bind. */
+int rb_kprobe_arm(struct rb_kprobe *p);
+
+/* Read the buffer after the bind and pair the events. */
+int rb_kprobe_collect(struct rb_kprobe *p, struct rb_kprobe_result *res);
+
+/* Stop, remove the instance and the events; NULL is fine. */
+void rb_kprobe_close(struct rb_kprobe *p);
+
+/*
+ * Remove a killed run's instance and events by name; absent ones are not
+ * an error. Returns 0 or -errno of the first failure.
+ */
+int rb_kprobe_remove_stale(const char *group, const char *inst);
+
+/* Pair the text of a trace buffer (exposed for unit tests). */
+void rb_kprobe_parse(const char *text, struct rb_kprobe_result *res);
+
+#endif /* RB_KPROBE_H */

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "util/log.h"
+#include "run/timing.h"
+
+static int bitno(unsigned int bit)
+{
+	return __builtin_ctz(bit);
+}
+
+int rb_timing_parse(const char *arg, unsigned int *mask, bool *is_auto,
+		    char *err, size_t len)
+{
+	const char *p = arg;
+
+	*mask = 0;
+	*is_auto = false;
+	if (!strcmp(arg, "auto")) {
+		*mask = RB_SRC_ALL;
+		*is_auto = true;
+		return 0;
+	}
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 4 && !strncmp(p, "kmsg", n))
+			*mask |= RB_SRC_MEMMAP_MS;
+		else if (n == 5 && !strncmp(p, "probe", n))
+			*mask |= RB_SRC_MEMMAP_NS;
+		else if (n == 4 && !strncmp(p, "wall", n))
+			*mask |= RB_SRC_WALL;
+		else {
+			snprintf(err, len,
+				 "--timing: unknown source '%.*s' (auto, or a list of kmsg,probe,wall)",
+				 (int)n, p);
+			return -EINVAL;
+		}
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			break;
+	}
+	if (!*mask || p[-1] == ',') {
+		snprintf(err, len,
+			 "--timing: empty source list (auto, or a list of kmsg,probe,wall)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+uint64_t rb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+unsigned int rb_eta_seconds(unsigned int done, unsigned int total,
+			    uint64_t elapsed_ns)
+{
+	if (!done || done >= total)
+		return 0;
+	return (unsigned int)((elapsed_ns / done) * (total - done) /
+			      1000000000ull);
+}
+
+static void set_why(struct rb_timing *t, unsigned int bit, const char *why)
+{
+	snprintf(t->why[bitno(bit)], sizeof(t->why[0]), "%s", why);
+}
+
+static void open_kmsg(struct rb_timing *t, const char *root)
+{
+	char why[256] = "";
+	int rc;
+
+	rc = rb_kmsg_open(&t->kmsg, root, why, sizeof(why));
+	if (rc) {
+		set_why(t, RB_SRC_MEMMAP_MS, why);
+		return;
+	}
+	t->kmsg_on = true;
+	rc = rb_dyndbg_enable(&t->dyndbg, root, why, sizeof(why));
+	t->dyndbg_on = t->dyndbg.lock_fd >= 0;
+	if (rc == -ENOENT) {
+		/*
+		 * No dyndbg: the line is either a plain printk (pr_info on
+		 * v5.4..v6.3, or DEBUG defined) or compiled out. Keep
+		 * reading; the first bind tells which.
+		 */
+		rb_dbg("%s; relying on the line being printed unconditionally",
+		       why);
+	} else if (rc) {
+		rb_kmsg_close(&t->kmsg);
+		t->kmsg_on = false;
+		set_why(t, RB_SRC_MEMMAP_MS, why);
+		return;
+	} else if (t->dyndbg.changed) {
+		rb_dbg("enabled dynamic debug for %s (flags were '%s')",
+		       RB_DYNDBG_FUNC, t->dyndbg.flags);
+	}
+	t->active |= RB_SRC_MEMMAP_MS;
+}
+
+int rb_timing_open(struct rb_timing *t, unsigned int mask, bool is_auto,
+		   const char *root, char *err, size_t len)
+{
+	char why[256] = "";
+	unsigned int bit;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->kmsg.fd = -1;
+	t->dyndbg.lock_fd = -1;
+	t->want = mask;
+	t->is_auto = is_auto;
+	if (mask & RB_SRC_MEMMAP_MS)
+		open_kmsg(t, root);
+	if (mask & RB_SRC_MEMMAP_NS) {
+		rc = rb_kprobe_open(&t->probe, why, sizeof(why));
+		if (rc)
+			set_why(t, RB_SRC_MEMMAP_NS, why);
+		else
+			t->active |= RB_SRC_MEMMAP_NS;
+	}
+	t->active |= mask & RB_SRC_WALL;
+
+	for (bit = 1; bit & RB_SRC_ALL; bit <<= 1) {
+		if (!(mask & bit) || (t->active & bit))
+			continue;
+		/* Asked for by name: say so; auto just records it. */
+		if (is_auto)
+			rb_dbg("timing source unavailable: %s",
+			       t->why[bitno(bit)]);
+		else
+			rb_warning("timing source unavailable: %s",
+				   t->why[bitno(bit)]);
+	}
+	if (!t->active) {
+		snprintf(err, len, "no timing source available: %s",
+			 t->why[bitno(RB_SRC_MEMMAP_MS)][0] ?
+				 t->why[bitno(RB_SRC_MEMMAP_MS)] :
+				 t->why[bitno(RB_SRC_MEMMAP_NS)]);
+		rb_timing_close(t);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void rb_timing_note_missing(const struct rb_timing *t,
+			    struct rb_config_result *cfg)
+{
+	unsigned int bit;
+
+	for (bit = 1; bit & RB_SRC_ALL; bit <<= 1) {
+		if (t->active & bit)
+			continue;
+		rb_config_set_missing(cfg, bit, t->want & bit ?
+				      t->why[bitno(bit)] :
+				      "not requested (--timing)");
+	}
+}
+
+int rb_timing_arm(struct rb_timing *t)
+{
+	int rc = 0;
+
+	if (t->kmsg_on)
+		rc = rb_kmsg_arm(&t->kmsg);
+	if (t->probe) {
+		int prc = rb_kprobe_arm(t->probe);
+
+		if (!rc)
+			rc = prc;
+	}
+	return rc;
+}
+
+static void collect_kmsg(struct rb_timing *t, uint64_t expected,
+			 struct rb_sample *s, struct rb_warnings *w)
+{
+	struct rb_kmsg_result kr;
+	int rc = rb_kmsg_collect(&t->kmsg, expected, &kr);
+
+	if (rc) {
+		rb_warn(w, "kmsg-read-failed", "reading /dev/kmsg failed: %s",
+			strerror(-rc));
+		return;
+	}
+	if (kr.overrun && !rb_warnings_has(w, "kmsg-overrun"))
+		rb_warn(w, "kmsg-overrun",
+			"/dev/kmsg overran during a bind; kernel log records were lost (LOG_BUF_SHIFT too small or a noisy kernel)");
+	if (!kr.nr_ranges) {
+		if (!rb_warnings_has(w, "kmsg-no-memmap-line"))
+			rb_warn(w, "kmsg-no-memmap-line",
+				"a bind printed no memmap_init_zone_device line");
+		return;
+	}
+	if (!kr.matched && expected &&
+	    !rb_warnings_has(w, "kmsg-unattributed"))
+		rb_warn(w, "kmsg-unattributed",
+			"memmap lines of a bind sum to %llu pages, expected %llu; all %u taken",
+			(unsigned long long)kr.nr_pages,
+			(unsigned long long)expected, kr.nr_ranges);
+	s->have |= RB_SRC_MEMMAP_MS;
+	s->memmap_ms = kr.ms;
+	s->nr_pages = kr.nr_pages;
+	s->nr_ranges = kr.nr_ranges;
+	s->has_seq = kr.has_seq;
+	s->seq = kr.seq;
+	s->has_kernel_ts = kr.has_ts;
+	s->kernel_ts_usec = kr.ts_usec;
+}
+
+static void collect_probe(struct rb_timing *t, struct rb_sample *s,
+			  struct rb_warnings *w)
+{
+	struct rb_kprobe_result pr;
+	int rc = rb_kprobe_collect(t->probe, &pr);
+
+	if (rc) {
+		rb_warn(w, "probe-read-failed",
+			"reading the trace instance failed: %s", strerror(-rc));
+		return;
+	}
+	if (pr.unpaired && !rb_warnings_has(w, "probe-unpaired"))
+		rb_warn(w, "probe-unpaired",
+			"%u kprobe entries/exits without a partner in a bind (events lost?)",
+			pr.unpaired);
+	if (!pr.nr_pairs) {
+		if (!rb_warnings_has(w, "probe-no-hit"))
+			rb_warn(w, "probe-no-hit",
+				"a bind did not hit the memmap_init_zone_device probe");
+		return;
+	}
+	s->have |= RB_SRC_MEMMAP_NS;
+	s->memmap_ns = pr.total_ns;
+	/* Without a kernel line the probe counts the ranges. */
+	if (!(s->have & RB_SRC_MEMMAP_MS))
+		s->nr_ranges = pr.nr_pairs;
+	else if (pr.nr_pairs != s->nr_ranges &&
+		 !rb_warnings_has(w, "probe-kmsg-ranges-differ"))
+		rb_warn(w, "probe-kmsg-ranges-differ",
+			"a bind hit the probe %u times but printed %u attributed memmap lines",
+			pr.nr_pairs, s->nr_ranges);
+}
+
+void rb_timing_collect(struct rb_timing *t, uint64_t expected,
+		       struct rb_sample *s, struct rb_warnings *w)
+{
+	if (t->kmsg_on)
+		collect_kmsg(t, expected, s, w);
+	if (t->probe)
+		collect_probe(t, s, w);
+}
+
+int rb_timing_close(struct rb_timing *t)
+{
+	int rc = 0;
+
+	if (t->kmsg_on) {
+		rb_kmsg_close(&t->kmsg);
+		t->kmsg_on = false;
+	}
+	if (t->dyndbg_on) {
+		rc = rb_dyndbg_restore(&t->dyndbg);
+		if (rc)
+			rb_warning("cannot restore dynamic debug flags of %s in %s: %s",
+				   RB_DYNDBG_FUNC, t->dyndbg.control,
+				   strerror(-rc));
+		t->dyndbg_on = false;
+	}
+	rb_kprobe_close(t->probe);
+	t->probe = NULL;
+	return rc;
+}
