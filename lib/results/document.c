@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "results/document.h"
+#include "util/file-io.h"
 #include "results/stats.h"
 
 const struct rb_source_desc rb_sources[RB_NR_SOURCES] = {
@@ -810,84 +811,6 @@ fail:
 
 /* Writing. */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/*
- * A reader never sees half a document: write a temporary file next to the
- * target, flush it to disk, then rename it over the target.
- */
-static int write_atomic(const char *path, const char *text, size_t len)
-{
-	char *dir_copy = strdup(path), *tmp = NULL;
-	const char *dir;
-	mode_t mask;
-	int fd = -1, dfd, rc;
-
-	if (!dir_copy)
-		return -ENOMEM;
-	dir = dirname(dir_copy);
-	if (asprintf(&tmp, "%s/.rebind-bench.XXXXXX", dir) < 0) {
-		tmp = NULL;
-		rc = -ENOMEM;
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	/* mkstemp() creates 0600; results are ordinary files. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	rc = write_all(fd, text, len);
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	if (!rc && close(fd) < 0)
-		rc = -errno;
-	fd = -1;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		goto out;
-	free(tmp);
-	tmp = NULL;
-	/* Make the rename itself durable; failure here loses nothing. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(dir_copy);
-	return rc;
-}
-
 int rb_document_write(const struct rb_document *doc, const char *path)
 {
 	struct json_object *root = rb_document_to_json(doc);
@@ -907,13 +830,7 @@ int rb_document_write(const struct rb_document *doc, const char *path)
 	}
 	json_object_put(root);
 	len = strlen(buf);
-	if (!path || !strcmp(path, "-")) {
-		/* Keep anything already printed through stdio in order. */
-		fflush(stdout);
-		rc = write_all(STDOUT_FILENO, buf, len);
-	} else {
-		rc = write_atomic(path, buf, len);
-	}
+	rc = rb_output_write(path, buf, len);
 	free(buf);
 	return rc;
 }

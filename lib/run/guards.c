@@ -12,6 +12,7 @@
 #include "run/dyndbg.h"
 #include "run/guards.h"
 #include "run/kconfig.h"
+#include "util/file-io.h"
 #include "util/sysroot.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

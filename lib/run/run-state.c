@@ -181,9 +181,9 @@ char *rb_state_record_to_json(const struct rb_state_record *r)
 	if (r->target)
 		json_object_object_add(o, "target",
 				       json_object_get(r->target));
-	add_str(o, "dyndbg_control", r->dyndbg_control);
-	add_str(o, "probe_group", r->probe_group);
-	add_str(o, "probe_instance", r->probe_inst);
+	add_str(o, "dyndbg_control", r->helpers.dyndbg_control);
+	add_str(o, "probe_group", r->helpers.probe_group);
+	add_str(o, "probe_instance", r->helpers.probe_inst);
 	add_str(o, "phase", r->phase);
 	text = strdup(json_object_to_json_string_ext(o,
 			JSON_C_TO_STRING_PRETTY |
@@ -220,12 +220,12 @@ int rb_state_record_from_json(const char *text, struct rb_state_record *r)
 	r->pid = json_object_get_int(v);
 	if (get_str(o, "prog", r->prog, sizeof(r->prog)) ||
 	    get_str(o, "dev", r->dev, sizeof(r->dev)) ||
-	    get_str(o, "dyndbg_control", r->dyndbg_control,
-		    sizeof(r->dyndbg_control)) ||
-	    get_str(o, "probe_group", r->probe_group,
-		    sizeof(r->probe_group)) ||
-	    get_str(o, "probe_instance", r->probe_inst,
-		    sizeof(r->probe_inst)) ||
+	    get_str(o, "dyndbg_control", r->helpers.dyndbg_control,
+		    sizeof(r->helpers.dyndbg_control)) ||
+	    get_str(o, "probe_group", r->helpers.probe_group,
+		    sizeof(r->helpers.probe_group)) ||
+	    get_str(o, "probe_instance", r->helpers.probe_inst,
+		    sizeof(r->helpers.probe_inst)) ||
 	    get_str(o, "phase", r->phase, sizeof(r->phase)))
 		goto out;
 	if (json_object_object_get_ex(o, "target", &v)) {
