@@ -29,9 +29,8 @@ bad:
  * Walk the comma list @arg; @item gets each non-empty item, at most @cap
  * of them, and returns 0 or -EINVAL. Empty items and lists are refused.
  */
-static int each_item(const char *opt, const char *arg, size_t cap,
-		     size_t *nr, int (*item)(const char *tok, void *ctx),
-		     void *ctx)
+static int each_item(const char *opt, const char *arg, size_t cap, size_t *nr,
+		     int (*item)(const char *tok, void *ctx), void *ctx)
 {
 	char *copy = strdup(arg), *p = copy, *tok;
 	int rc = 0;
@@ -85,9 +84,8 @@ static int name_item(const char *tok, void *arg)
 	return 0;
 }
 
-int rb_parse_names(const char *opt, const char *arg,
-		   const char *const *allowed, const char **out, size_t cap,
-		   size_t *nr)
+int rb_parse_names(const char *opt, const char *arg, const char *const *allowed,
+		   const char **out, size_t cap, size_t *nr)
 {
 	struct names_ctx c = { opt, allowed, out, nr };
 
@@ -108,13 +106,16 @@ int rb_parse_align(const char *s, long page_size, uint64_t *out, char *err,
 	if (errno)
 		goto bad;
 	switch (*end) {
-	case 'k': case 'K':
+	case 'k':
+	case 'K':
 		shift = 10;
 		break;
-	case 'm': case 'M':
+	case 'm':
+	case 'M':
 		shift = 20;
 		break;
-	case 'g': case 'G':
+	case 'g':
+	case 'G':
 		shift = 30;
 		break;
 	case '\0':
@@ -132,16 +133,18 @@ int rb_parse_align(const char *s, long page_size, uint64_t *out, char *err,
 		return -EINVAL;
 	}
 	if (page_size > 0 && v < (unsigned long long)page_size) {
-		snprintf(err, len, "align '%s' is smaller than the page size (%ld)",
-			 s, page_size);
+		snprintf(err, len,
+			 "align '%s' is smaller than the page size (%ld)", s,
+			 page_size);
 		return -EINVAL;
 	}
 	*out = v;
 	return 0;
 bad:
-	snprintf(err, len,
-		 "align '%s' is not a size (a number with an optional K, M or G suffix)",
-		 s);
+	snprintf(
+		err, len,
+		"align '%s' is not a size (a number with an optional K, M or G suffix)",
+		s);
 	return -EINVAL;
 }
 
@@ -171,8 +174,8 @@ static int align_item(const char *tok, void *arg)
 	return 0;
 }
 
-int rb_parse_aligns(const char *arg, long page_size, uint64_t *out,
-		    size_t cap, size_t *nr)
+int rb_parse_aligns(const char *arg, long page_size, uint64_t *out, size_t cap,
+		    size_t *nr)
 {
 	struct aligns_ctx c = { page_size, out, nr };
 

@@ -215,8 +215,9 @@ int rb_output_check(const char *path, char *why, size_t len)
 	if (kind == OUT_STDOUT)
 		return 0;
 	if (kind < 0) {
-		snprintf(why, len, "%s: %s", path, kind == -ENOTBLK ?
-			 "a block device is never written" : strerror(-kind));
+		snprintf(why, len, "%s: %s", path,
+			 kind == -ENOTBLK ? "a block device is never written" :
+					    strerror(-kind));
 		return kind;
 	}
 	if (kind == OUT_IN_PLACE) {

@@ -47,7 +47,8 @@ static void test_regular(void)
 	      "write: an existing file is replaced");
 	free(text);
 	CHECK(rb_output_check("/nonexistent/dir/x.json", why, sizeof(why)) ==
-		      -ENOENT && strstr(why, "/nonexistent/dir"),
+			      -ENOENT &&
+		      strstr(why, "/nonexistent/dir"),
 	      "check: a missing folder is refused before the run: %s", why);
 	CHECK(rb_output_write("/nonexistent/dir/x.json", "x", 1) == -ENOENT,
 	      "write: a missing folder fails");
