@@ -110,6 +110,7 @@ struct run {
 	size_t nr_reqs;
 	struct rb_config_req keep; /* no --mode/--map/--align */
 	struct rb_run_state *rs;
+	struct rb_timing_helpers plan; /* what the sources will change */
 	struct rb_timing *tm; /* NULL until open */
 	struct rb_document *doc;
 };
@@ -231,9 +232,9 @@ static int note_helpers(struct run *r)
 {
 	int i, rc;
 
+	rb_timing_plan(r->o.timing, rb_sysroot(), &r->plan);
 	for (i = 0; i < r->nr_targets; i++) {
-		rb_timing_plan(r->o.timing, rb_sysroot(), getpid(),
-			       &r->rs[i].rec.helpers);
+		r->rs[i].rec.helpers = r->plan;
 		rc = rb_run_state_save(&r->rs[i]);
 		if (rc) {
 			rb_error("%s: cannot write %s: %s",
@@ -402,7 +403,7 @@ static int run_measured(struct run *r)
 	if (status)
 		return status;
 	rc = rb_timing_open(&r->tm, r->o.timing, r->o.timing_auto,
-			    rb_sysroot(), err, sizeof(err));
+			    rb_sysroot(), &r->plan, err, sizeof(err));
 	if (rc) {
 		rb_error("%s", err);
 		return RB_EXIT_ENV;

@@ -5,6 +5,7 @@
 #include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -45,11 +46,18 @@ static bool tracefs_is_mounted(void)
 	return found;
 }
 
-void rb_kprobe_names(int pid, char *group, size_t glen, char *inst,
-		    size_t ilen)
+void rb_kprobe_names(const char *boot_id, uint32_t nonce, char *group,
+		     size_t glen, char *inst, size_t ilen)
 {
-	snprintf(group, glen, "rebind_bench_%d", pid);
-	snprintf(inst, ilen, "rebind_bench_%d", pid);
+	char boot[9] = "00000000";
+	size_t i, k;
+
+	/* The boot id's first eight hex digits, skipping nothing else. */
+	for (i = 0, k = 0; boot_id && boot_id[i] && k < 8; i++)
+		if (isxdigit((unsigned char)boot_id[i]))
+			boot[k++] = tolower((unsigned char)boot_id[i]);
+	snprintf(group, glen, "rebind_bench_%s_%08x", boot, nonce);
+	snprintf(inst, ilen, "rebind_bench_%s_%08x", boot, nonce);
 }
 
 /* "1234.567890" (any number of fraction digits) to ns. */
@@ -215,73 +223,73 @@ static int enable_event(struct rb_kprobe *p, const char *ev, const char *val)
 	return write_file(p->inst, file, val);
 }
 
-int rb_kprobe_open(struct rb_kprobe **out, char *why, size_t whylen)
+/*
+ * tracefs with kprobe_events, mounted by libtracefs if need be. Returns
+ * the tracing directory, or NULL with a reason in @why.
+ */
+static const char *tracing_dir(bool *we_mounted, char *why, size_t whylen)
 {
-	bool was_mounted = tracefs_is_mounted(), we_mounted;
+	bool was_mounted = tracefs_is_mounted();
 	const char *dir = tracefs_tracing_dir();
-	struct rb_kprobe *p;
 	char path[512];
-	int rc;
 
-	*out = NULL;
-	we_mounted = dir && !was_mounted && tracefs_is_mounted();
-	if (we_mounted)
+	*we_mounted = dir && !was_mounted && tracefs_is_mounted();
+	if (*we_mounted)
 		rb_dbg("tracefs was not mounted; mounted it at %s for the run",
 		       dir);
 	if (!dir) {
 		snprintf(why, whylen,
 			 "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
-		return -ENOENT;
+		return NULL;
 	}
 	snprintf(path, sizeof(path), "%s/kprobe_events", dir);
 	if (access(path, W_OK)) {
 		snprintf(why, whylen, "%s: %s (CONFIG_KPROBE_EVENTS=n?)", path,
 			 strerror(errno));
-		if (we_mounted)
+		if (*we_mounted)
 			umount(dir);
-		return -ENOENT;
+		return NULL;
 	}
-	p = calloc(1, sizeof(*p));
-	if (!p || (we_mounted && !(p->mounted = strdup(dir)))) {
-		free(p);
-		if (we_mounted)
-			umount(dir);
-		return -ENOMEM;
-	}
-	p->pipe_fd = -1;
-	rb_kprobe_names(getpid(), p->group, sizeof(p->group), p->inst_name,
-		       sizeof(p->inst_name));
+	return dir;
+}
 
-	/* A killed earlier process with our pid may have left these. */
-	rb_kprobe_remove_stale(p->group, p->inst_name);
+static int create_events(struct rb_kprobe *p, char *why, size_t whylen)
+{
+	int rc;
 
 	p->in = tracefs_kprobe_alloc(p->group, EV_IN, FUNC, NULL);
 	p->out = tracefs_kretprobe_alloc(p->group, EV_OUT, FUNC, NULL, 0);
 	if (!p->in || !p->out) {
-		rc = -ENOMEM;
 		snprintf(why, whylen, "cannot allocate kprobe definitions");
-		goto fail;
+		return -ENOMEM;
 	}
 	if (tracefs_dynevent_create(p->in)) {
 		rc = errno ? -errno : -EIO;
 		snprintf(why, whylen, "cannot create kprobe on %s: %s", FUNC,
 			 strerror(-rc));
-		goto fail;
+		return rc;
 	}
 	p->in_created = true;
 	if (tracefs_dynevent_create(p->out)) {
 		rc = errno ? -errno : -EIO;
 		snprintf(why, whylen, "cannot create kretprobe on %s: %s",
 			 FUNC, strerror(-rc));
-		goto fail;
+		return rc;
 	}
 	p->out_created = true;
+	return 0;
+}
+
+static int start_instance(struct rb_kprobe *p, char *why, size_t whylen)
+{
+	int rc;
+
 	p->inst = tracefs_instance_create(p->inst_name);
 	if (!p->inst) {
 		rc = errno ? -errno : -EIO;
 		snprintf(why, whylen, "cannot create tracefs instance %s: %s",
 			 p->inst_name, strerror(-rc));
-		goto fail;
+		return rc;
 	}
 	/* Timestamps comparable across CPUs; the call may migrate. */
 	rc = write_file(p->inst, "trace_clock", "mono");
@@ -302,16 +310,42 @@ int rb_kprobe_open(struct rb_kprobe **out, char *why, size_t whylen)
 		if (p->pipe_fd < 0)
 			rc = errno ? -errno : -EIO;
 	}
-	if (rc) {
+	if (rc)
 		snprintf(why, whylen, "cannot enable probes in instance %s: %s",
 			 p->inst_name, strerror(-rc));
-		goto fail;
+	return rc;
+}
+
+int rb_kprobe_open(struct rb_kprobe **out, const char *group,
+		   const char *inst, char *why, size_t whylen)
+{
+	struct rb_kprobe *p;
+	bool we_mounted;
+	const char *dir = tracing_dir(&we_mounted, why, whylen);
+	int rc;
+
+	*out = NULL;
+	if (!dir)
+		return -ENOENT;
+	p = calloc(1, sizeof(*p));
+	if (!p || (we_mounted && !(p->mounted = strdup(dir)))) {
+		free(p);
+		if (we_mounted)
+			umount(dir);
+		return -ENOMEM;
+	}
+	p->pipe_fd = -1;
+	snprintf(p->group, sizeof(p->group), "%s", group);
+	snprintf(p->inst_name, sizeof(p->inst_name), "%s", inst);
+	rc = create_events(p, why, whylen);
+	if (!rc)
+		rc = start_instance(p, why, whylen);
+	if (rc) {
+		rb_kprobe_close(p);
+		return rc;
 	}
 	*out = p;
 	return 0;
-fail:
-	rb_kprobe_close(p);
-	return rc;
 }
 
 /* Read what trace_pipe holds now; NULL on error (errno set). */

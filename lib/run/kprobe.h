@@ -23,19 +23,23 @@ struct rb_kprobe_result {
 };
 
 /*
- * Names derived from @pid: kprobe group "rebind_bench_<pid>" and instance
- * "rebind_bench_<pid>", recorded so that a later run can clean up after a
+ * Names of one run's kprobe group and tracefs instance:
+ * "rebind_bench_<boot>_<nonce>" from the first eight hex digits of the
+ * kernel's boot id and a random @nonce, so that runs in two containers
+ * (equal pids, own /run) never take each other's events. They are
+ * recorded before they are created, so a later run can clean up after a
  * killed one.
  */
-void rb_kprobe_names(int pid, char *group, size_t glen, char *inst,
-		    size_t ilen);
+void rb_kprobe_names(const char *boot_id, uint32_t nonce, char *group,
+		     size_t glen, char *inst, size_t ilen);
 
 /*
- * Create the events and the instance and start tracing. Returns 0, or
- * -errno with a one-line reason in @why (tracefs not mounted, no
- * CONFIG_KPROBE_EVENTS, lockdown, function not probeable...).
+ * Create the events @group and the instance @inst and start tracing.
+ * Returns 0, or -errno with a one-line reason in @why (tracefs not
+ * mounted, no CONFIG_KPROBE_EVENTS, lockdown, function not probeable...).
  */
-int rb_kprobe_open(struct rb_kprobe **out, char *why, size_t whylen);
+int rb_kprobe_open(struct rb_kprobe **out, const char *group,
+		   const char *inst, char *why, size_t whylen);
 
 /* Empty the instance's buffer before a bind. */
 int rb_kprobe_arm(struct rb_kprobe *p);

@@ -147,6 +147,73 @@ static int check_first_bind(struct rb_target *t, const struct rb_timing *tm,
 	return -ENODATA;
 }
 
+/*
+ * Set @req up; the bind that the new personality needs is the
+ * configuration's cold sample. @rejected: the request itself was refused.
+ */
+static int reconfigure(struct rb_target *t, const struct rb_config_req *req,
+		       struct rb_timing *tm, struct rb_run_state *rs,
+		       struct rb_config_result *cfg, bool *rejected)
+{
+	struct rb_target_desc pre;
+	struct rb_sample s;
+	int rc;
+
+	rb_run_state_phase(rs, "reconfigure");
+	rc = t->ops->reconfigure(t, req);
+	*rejected = rc == -EINVAL || rc == -EOPNOTSUPP;
+	if (rc)
+		return rc;
+	/* The geometry of the new personality attributes its line. */
+	memset(&pre, 0, sizeof(pre));
+	pre.numa_node = -1;
+	if (t->ops->describe(t, &pre))
+		pre.expected_nr_pages = 0;
+	memset(&s, 0, sizeof(s));
+	rb_run_state_phase(rs, "cold-bind");
+	rc = timed_bind(t, tm, pre.expected_nr_pages, &s, &cfg->warnings);
+	rb_target_desc_clear(&pre);
+	if (!rc)
+		rc = check_first_bind(t, tm, &s);
+	if (rc)
+		return rc;
+	cfg->has_cold = true;
+	cfg->cold = s;
+	return 0;
+}
+
+/*
+ * Rebind number @i into @s. After a signal between the unbind and the
+ * bind the device is bound again and @s is no sample (rb_interrupted()).
+ */
+static int rebind_once(struct rb_target *t, struct rb_timing *tm,
+		       struct rb_config_result *cfg, unsigned int i,
+		       struct rb_sample *s)
+{
+	uint64_t t0, t1;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->iter = i + 1;
+	t0 = rb_now_ns();
+	rc = t->ops->unbind(t);
+	t1 = rb_now_ns();
+	if (rc)
+		return rc;
+	if (rb_timing_active(tm) & RB_SRC_UNBIND_NS) {
+		s->have |= RB_SRC_UNBIND_NS;
+		s->unbind_ns = t1 - t0;
+	}
+	/* Never leave it unbound; this bind is not a sample. */
+	if (rb_interrupted())
+		return t->ops->bind(t);
+	rc = timed_bind(t, tm, cfg->target.expected_nr_pages, s,
+			&cfg->warnings);
+	if (!rc && i == 0 && !cfg->has_cold)
+		rc = check_first_bind(t, tm, s);
+	return rc;
+}
+
 static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 			  struct rb_timing *tm, const struct rb_loop_opts *o,
 			  struct rb_run_state *rs, struct rb_config_result *cfg,
@@ -154,8 +221,6 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 {
 	unsigned int i, total = o->warmup + o->runs;
 	struct progress prog = { .on = o->progress, .total = total };
-	uint64_t t0, t1;
-	struct rb_target_desc pre;
 	struct rb_sample s;
 	int rc;
 
@@ -166,27 +231,9 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 	rb_timing_note_missing(tm, cfg);
 
 	if (rb_config_req_changes(req)) {
-		rb_run_state_phase(rs, "reconfigure");
-		rc = t->ops->reconfigure(t, req);
-		*rejected = rc == -EINVAL || rc == -EOPNOTSUPP;
+		rc = reconfigure(t, req, tm, rs, cfg, rejected);
 		if (rc)
 			goto early;
-		/* The geometry of the new personality attributes its line. */
-		memset(&pre, 0, sizeof(pre));
-		pre.numa_node = -1;
-		if (t->ops->describe(t, &pre))
-			pre.expected_nr_pages = 0;
-		memset(&s, 0, sizeof(s));
-		rb_run_state_phase(rs, "cold-bind");
-		rc = timed_bind(t, tm, pre.expected_nr_pages, &s,
-				&cfg->warnings);
-		rb_target_desc_clear(&pre);
-		if (!rc)
-			rc = check_first_bind(t, tm, &s);
-		if (rc)
-			goto early;
-		cfg->has_cold = true;
-		cfg->cold = s;
 	}
 	cfg->target.numa_node = -1;
 	rc = t->ops->describe(t, &cfg->target);
@@ -207,28 +254,11 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 	for (i = 0; i < total; i++) {
 		if (rb_interrupted())
 			break;
-		memset(&s, 0, sizeof(s));
-		s.iter = i + 1;
-		t0 = rb_now_ns();
-		rc = t->ops->unbind(t);
-		t1 = rb_now_ns();
+		rc = rebind_once(t, tm, cfg, i, &s);
 		if (rc)
 			goto out;
-		if (rb_timing_active(tm) & RB_SRC_UNBIND_NS) {
-			s.have |= RB_SRC_UNBIND_NS;
-			s.unbind_ns = t1 - t0;
-		}
-		if (rb_interrupted()) {
-			/* Never leave it unbound; this bind is not a sample. */
-			rc = t->ops->bind(t);
-			goto out;
-		}
-		rc = timed_bind(t, tm, cfg->target.expected_nr_pages, &s,
-				&cfg->warnings);
-		if (!rc && i == 0 && !cfg->has_cold)
-			rc = check_first_bind(t, tm, &s);
-		if (rc)
-			goto out;
+		if (rb_interrupted())
+			break;
 		rc = i < o->warmup ? rb_config_add_warmup(cfg, &s) :
 				     rb_config_add_sample(cfg, &s);
 		if (rc)

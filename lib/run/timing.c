@@ -3,12 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 #include "run/dyndbg.h"
 #include "run/kmsg-window.h"
 #include "run/kprobe.h"
 #include "run/timing.h"
 #include "util/log.h"
+#include "util/sysroot.h"
 
 struct rb_timing {
 	unsigned int want; /* requested, mask of enum rb_source */
@@ -129,7 +132,8 @@ static void open_kmsg(struct rb_timing *t, const char *root)
 }
 
 int rb_timing_open(struct rb_timing **out, unsigned int mask, bool is_auto,
-		   const char *root, char *err, size_t len)
+		   const char *root, const struct rb_timing_helpers *plan,
+		   char *err, size_t len)
 {
 	struct rb_timing *t = calloc(1, sizeof(*t));
 	char why[256] = "";
@@ -148,7 +152,8 @@ int rb_timing_open(struct rb_timing **out, unsigned int mask, bool is_auto,
 	if (mask & RB_SRC_MEMMAP_MS)
 		open_kmsg(t, root);
 	if (mask & RB_SRC_MEMMAP_NS) {
-		rc = rb_kprobe_open(&t->probe, why, sizeof(why));
+		rc = rb_kprobe_open(&t->probe, plan->probe_group,
+				    plan->probe_inst, why, sizeof(why));
 		if (rc)
 			set_why(t, RB_SRC_MEMMAP_NS, why);
 		else
@@ -189,11 +194,12 @@ unsigned int rb_timing_active(const struct rb_timing *t)
 	return t->active;
 }
 
-void rb_timing_plan(unsigned int mask, const char *root, int pid,
+void rb_timing_plan(unsigned int mask, const char *root,
 		    struct rb_timing_helpers *h)
 {
 	struct rb_dyndbg d;
-	char why[256];
+	char why[256], boot_id[64] = "";
+	uint32_t nonce = 0;
 
 	memset(h, 0, sizeof(*h));
 	/* Only a callsite that is off now gets turned on (and noted). */
@@ -202,9 +208,14 @@ void rb_timing_plan(unsigned int mask, const char *root, int pid,
 	    !strchr(d.flags, 'p'))
 		snprintf(h->dyndbg_control, sizeof(h->dyndbg_control), "%s",
 			 d.control);
-	if (mask & RB_SRC_MEMMAP_NS)
-		rb_kprobe_names(pid, h->probe_group, sizeof(h->probe_group),
-				h->probe_inst, sizeof(h->probe_inst));
+	if (!(mask & RB_SRC_MEMMAP_NS))
+		return;
+	rb_root_read_line(root, "/proc/sys/kernel/random/boot_id", boot_id,
+			  sizeof(boot_id));
+	if (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce))
+		nonce = (uint32_t)rb_now_ns() ^ (uint32_t)getpid();
+	rb_kprobe_names(boot_id, nonce, h->probe_group, sizeof(h->probe_group),
+			h->probe_inst, sizeof(h->probe_inst));
 }
 
 int rb_timing_repair(const struct rb_timing_helpers *h, const char *root)

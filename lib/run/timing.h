@@ -47,21 +47,23 @@ unsigned int rb_eta_seconds(unsigned int done, unsigned int total,
 			    uint64_t elapsed_ns);
 
 /*
- * Set up the sources in @mask below @root (see sysroot.h). Returns 0 when
- * at least one works, -ENOENT when none does (reason in @err).
+ * Set up the sources in @mask below @root (see sysroot.h), with the names
+ * @plan chose (rb_timing_plan). Returns 0 when at least one works,
+ * -ENOENT when none does (reason in @err).
  */
 int rb_timing_open(struct rb_timing **out, unsigned int mask, bool is_auto,
-		   const char *root, char *err, size_t len);
+		   const char *root, const struct rb_timing_helpers *plan,
+		   char *err, size_t len);
 
 /* The sources asked for, and those that work: masks of enum rb_source. */
 unsigned int rb_timing_wanted(const struct rb_timing *t);
 unsigned int rb_timing_active(const struct rb_timing *t);
 
 /*
- * Fill @h with what rb_timing_open(@mask) below @root is going to change
- * in this process (pid @pid). Changes nothing.
+ * Fill @h with what rb_timing_open(@mask, @h) below @root is going to
+ * change, new kprobe names included. Changes nothing.
  */
-void rb_timing_plan(unsigned int mask, const char *root, int pid,
+void rb_timing_plan(unsigned int mask, const char *root,
 		    struct rb_timing_helpers *h);
 
 /*

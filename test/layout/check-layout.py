@@ -6,14 +6,47 @@ usage: check-layout.py SRCDIR LIBRARY.a
 
 Fails (exit 1, one line per violation) when a file in lib/ includes a
 header of a folder its layer may not use, includes a lib/ header without
-its folder, links against a symbol defined in such a folder, or when two
-or more files of lib/ call each other in a cycle.
+its folder, links against a symbol defined in such a folder, when two
+or more files of lib/ call each other in a cycle, or when a file of lib/
+is longer than MAX_FILE_LINES or a function longer than MAX_FUNC_LINES.
 """
 import collections
 import os
 import re
 import subprocess
 import sys
+
+
+MAX_FILE_LINES = 700
+MAX_FUNC_LINES = 80
+
+
+def size_errors(lib, allowed):
+    """Kernel style: a function body opens with '{' and closes with '}'
+    alone at the start of a line."""
+    errors = []
+    for folder in allowed:
+        for name in sorted(os.listdir(os.path.join(lib, folder))):
+            if not name.endswith(('.c', '.h')):
+                continue
+            path = os.path.join(folder, name)
+            with open(os.path.join(lib, path)) as f:
+                lines = f.read().split('\n')
+            if len(lines) - 1 > MAX_FILE_LINES:
+                errors.append('%s: %d lines (at most %d)'
+                              % (path, len(lines) - 1, MAX_FILE_LINES))
+            start = None
+            for n, line in enumerate(lines):
+                if line == '{':
+                    start = n
+                elif line == '}' and start is not None:
+                    if n - start - 1 > MAX_FUNC_LINES:
+                        errors.append('%s:%d: a function of %d lines (at '
+                                      'most %d)' % (path, start,
+                                                    n - start - 1,
+                                                    MAX_FUNC_LINES))
+                    start = None
+    return errors
 
 
 def layers(meson_build):
@@ -140,6 +173,7 @@ def main():
              if n.endswith(('.c', '.h'))]
     errors = ['lib/%s: not in a layer folder' % n for n in sorted(stray)]
     errors += include_errors(lib, allowed)
+    errors += size_errors(lib, allowed)
     graph, link_errors = link_graph(archive, allowed)
     errors += link_errors
     for comp in cycles(graph):

@@ -158,9 +158,14 @@ static void test_probe(void)
 	rb_kprobe_parse("garbage\n[000]\n x-1 [0] 1.0 memmap_init_zone_device_entry:\n", &r);
 	CHECK(r.nr_pairs == 0 && r.unpaired == 0, "probe: garbage ignored");
 
-	rb_kprobe_names(1234, g, sizeof(g), i, sizeof(i));
-	CHECK(!strcmp(g, "rebind_bench_1234") && !strcmp(i, "rebind_bench_1234"),
-	      "probe: names derived from the pid");
+	rb_kprobe_names("6E0b-41c2-9f1e-0000", 0xdeadbeef, g, sizeof(g), i,
+			sizeof(i));
+	CHECK(!strcmp(g, "rebind_bench_6e0b41c2_deadbeef") && !strcmp(i, g),
+	      "probe: names from the boot id and the nonce: %s", g);
+	CHECK(strlen(g) < 32, "probe: the group fits the state record");
+	rb_kprobe_names(NULL, 1, g, sizeof(g), i, sizeof(i));
+	CHECK(!strcmp(g, "rebind_bench_00000000_00000001"),
+	      "probe: no boot id still gives a name: %s", g);
 }
 
 #define REC(seq, usec, pages, ms) \
