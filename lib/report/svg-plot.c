@@ -21,6 +21,8 @@ struct axis {
 	double lo, hi, step;
 };
 
+#define MAX_TICKS 20
+
 /* 1-2-5 ticks covering [lo, hi] with about six intervals. */
 static void nice_axis(double lo, double hi, struct axis *a)
 {
@@ -37,6 +39,11 @@ static void nice_axis(double lo, double hi, struct axis *a)
 	a->step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
 	a->lo = floor(lo / a->step) * a->step;
 	a->hi = ceil(hi / a->step) * a->step;
+	/* Values so large that the step vanishes in their precision. */
+	if (!(a->hi > a->lo)) {
+		a->step = fabs(a->lo) * 1e-6 + 1;
+		a->hi = a->lo + a->step;
+	}
 }
 
 static double xpos(const struct axis *a, double v)
@@ -47,6 +54,11 @@ static double xpos(const struct axis *a, double v)
 static void put_escaped(FILE *f, const char *s)
 {
 	for (; *s; s++) {
+		/* XML 1.0 has no C0 controls but tab, newline and return. */
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			fputs("\xef\xbf\xbd", f);
+			continue;
+		}
 		switch (*s) {
 		case '&':
 			fputs("&amp;", f);
@@ -98,10 +110,11 @@ static void panel(FILE *f, const struct rb_pair *p, double top)
 {
 	const struct rb_source_cmp *s = &p->src[p->primary];
 	const char *unit = s->desc->unit;
-	double lo = INFINITY, hi = -INFINITY, x, y_base, y_new, y_axis;
+	double lo = INFINITY, hi = -INFINITY, y_base, y_new, y_axis, nr_ticks;
 	char mb[32], mn[32];
 	struct axis a;
 	size_t i;
+	int k;
 
 	for (i = 0; i < s->base.nr_iterations; i++) {
 		lo = fmin(lo, rb_to_ms(s->base_raw[i], unit));
@@ -124,8 +137,17 @@ static void panel(FILE *f, const struct rb_pair *p, double top)
 	y_new = y_base + BAND + 6;
 	y_axis = y_new + BAND / 2.0 + 6;
 	/* grid and ticks first, so the dots sit on top */
-	for (x = a.lo; x <= a.hi + a.step / 2; x += a.step) {
-		double px = xpos(&a, x);
+	/*
+	 * An integer count of ticks: near 2^53 a step below half an ulp
+	 * would never advance x.
+	 */
+	nr_ticks = (a.hi - a.lo) / a.step;
+	if (!(nr_ticks >= 1 && nr_ticks <= MAX_TICKS)) {
+		nr_ticks = 1;
+		a.step = a.hi - a.lo;
+	}
+	for (k = 0; k <= (int)(nr_ticks + 0.5); k++) {
+		double x = a.lo + k * a.step, px = xpos(&a, x);
 
 		fprintf(f, "<line x1=\"%.2f\" x2=\"%.2f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n",
 			px, px, y_base - BAND / 2.0, y_axis);

@@ -24,6 +24,14 @@
 #define RB_DOC_MAX_BYTES (256u << 20)
 /* The schema nests seven levels; leave room, refuse pathological input. */
 #define RB_DOC_MAX_DEPTH 32
+/*
+ * What a value can really be; json-c saturates integers that do not fit
+ * 64 bits, so the bounds also catch those. 2^52 pages of 4 KiB are 16 EiB;
+ * a time of 2^62 ns is 146 years.
+ */
+#define RB_MAX_PAGES (1ull << 52)
+#define RB_MAX_BYTES (1ull << 62)
+#define RB_MAX_NS (1ull << 62)
 
 struct loader {
 	char *err;
@@ -134,6 +142,25 @@ static bool get_uint(struct loader *ld, struct json_object *o,
 	return true;
 }
 
+/*
+ * Strings reach terminals, Markdown and commit messages: no control
+ * characters (escape sequences, newlines, NUL, DEL) in anything kept.
+ */
+static bool safe_string(struct loader *ld, const char *where, const char *s,
+			size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return fail(ld, where,
+				    "control character 0x%02x in a string", c);
+	}
+	return true;
+}
+
 /* A string member, duplicated into @*out (left alone when absent). */
 static bool get_str(struct loader *ld, struct json_object *o,
 		    const char *where, const char *key, bool required,
@@ -141,9 +168,14 @@ static bool get_str(struct loader *ld, struct json_object *o,
 {
 	struct json_object *v = member(ld, o, where, key, json_type_string,
 				       required);
+	char path[256];
 	char *s;
 
 	if (!v)
+		return false;
+	sub_path(path, sizeof(path), where, key);
+	if (!safe_string(ld, path, json_object_get_string(v),
+			 json_object_get_string_len(v)))
 		return false;
 	s = strdup(json_object_get_string(v));
 	if (!s)
@@ -175,13 +207,13 @@ static bool parse_sample(struct loader *ld, struct json_object *o,
 		return fail(ld, where, "expected a sample object, got %s",
 			    type_name(o));
 	get_uint(ld, o, where, "iter", true, &s->iter);
-	get_u64(ld, o, where, "nr_pages", false, UINT64_MAX, &s->nr_pages);
+	get_u64(ld, o, where, "nr_pages", false, RB_MAX_PAGES, &s->nr_pages);
 	get_uint(ld, o, where, "nr_ranges", false, &s->nr_ranges);
 	for (i = 0; i < RB_NR_SOURCES; i++) {
 		uint64_t v;
 
 		if (get_u64(ld, o, where, rb_sources[i].key, false,
-			    UINT64_MAX, &v))
+			    RB_MAX_NS, &v))
 			rb_sample_set(s, rb_sources[i].bit, v);
 	}
 	s->has_kernel_ts = get_u64(ld, o, where, "kernel_ts_usec", false,
@@ -270,6 +302,24 @@ static bool parse_warnings(struct loader *ld, struct json_object *o,
 			   add_warning, w);
 }
 
+static const char *const maps[] = { "dev", "mem", NULL };
+static const char *const buses[] = { "nd", "dax", NULL };
+
+/* The schema's enums: @val (NULL when absent) must be one of @allowed. */
+static bool one_of(struct loader *ld, const char *where, const char *key,
+		   const char *val, const char *const *allowed)
+{
+	size_t i;
+
+	if (!val || ld->failed)
+		return !ld->failed;
+	for (i = 0; allowed[i]; i++)
+		if (!strcmp(val, allowed[i]))
+			return true;
+	return fail(ld, where, "%s \"%s\" is not one of the schema's values",
+		    key, val);
+}
+
 static bool parse_target(struct loader *ld, struct json_object *o,
 			 const char *where, struct rb_target_desc *t)
 {
@@ -284,8 +334,8 @@ static bool parse_target(struct loader *ld, struct json_object *o,
 	get_str(ld, tgt, path, "dev", false, &t->dev);
 	get_str(ld, tgt, path, "mode", false, &t->mode);
 	get_str(ld, tgt, path, "map", false, &t->map);
-	get_u64(ld, tgt, path, "align", false, UINT64_MAX, &t->align);
-	get_u64(ld, tgt, path, "size", false, UINT64_MAX, &t->size);
+	get_u64(ld, tgt, path, "align", false, RB_MAX_BYTES, &t->align);
+	get_u64(ld, tgt, path, "size", false, RB_MAX_BYTES, &t->size);
 	node = member(ld, tgt, path, "numa_node", json_type_int, false);
 	if (node) {
 		int64_t n = json_object_get_int64(node);
@@ -300,9 +350,11 @@ static bool parse_target(struct loader *ld, struct json_object *o,
 	get_str(ld, tgt, path, "bind_dev", false, &t->bind_dev);
 	get_str(ld, tgt, path, "bind_bus", false, &t->bind_bus);
 	get_str(ld, tgt, path, "driver", false, &t->driver);
+	one_of(ld, path, "map", t->map, maps);
+	one_of(ld, path, "bind_bus", t->bind_bus, buses);
 	get_str(ld, tgt, path, "chardev", false, &t->chardev);
 	get_str(ld, tgt, path, "blockdev", false, &t->blockdev);
-	get_u64(ld, tgt, path, "expected_nr_pages", false, UINT64_MAX,
+	get_u64(ld, tgt, path, "expected_nr_pages", false, RB_MAX_PAGES,
 		&t->expected_nr_pages);
 	return !ld->failed;
 }
@@ -365,7 +417,7 @@ static bool parse_config(struct loader *ld, struct json_object *o,
 			    type_name(o));
 	parse_target(ld, o, where, &cfg->target);
 	parse_settings(ld, o, where, &cfg->settings);
-	get_u64(ld, o, where, "nr_pages", false, UINT64_MAX, &unused);
+	get_u64(ld, o, where, "nr_pages", false, RB_MAX_PAGES, &unused);
 	cold = member(ld, o, where, "cold", json_type_object, false);
 	if (cold) {
 		sub_path(path, sizeof(path), where, "cold");
@@ -401,6 +453,39 @@ static bool valid_timestamp(const char *ts)
 	return !strcmp(p, "Z");
 }
 
+/* Every string inside @v, at any depth, passes safe_string(). */
+static bool safe_tree(struct loader *ld, const char *where,
+		      struct json_object *v, int depth)
+{
+	size_t i, n;
+
+	if (depth > RB_DOC_MAX_DEPTH)
+		return fail(ld, where, "nested too deeply");
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		return safe_string(ld, where, json_object_get_string(v),
+				   json_object_get_string_len(v));
+	case json_type_array:
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (!safe_tree(ld, where,
+				       json_object_array_get_idx(v, i),
+				       depth + 1))
+				return false;
+		return true;
+	case json_type_object: {
+		json_object_object_foreach(v, key, val) {
+			if (!safe_string(ld, where, key, strlen(key)) ||
+			    !safe_tree(ld, where, val, depth + 1))
+				return false;
+		}
+		return true;
+	}
+	default:
+		return true;
+	}
+}
+
 static bool parse_fingerprint(struct loader *ld, struct json_object *root,
 			      struct rb_document *doc)
 {
@@ -419,7 +504,7 @@ static bool parse_fingerprint(struct loader *ld, struct json_object *root,
 			return fail(ld, "fingerprint", "%s must be positive",
 				    positive[i]);
 	}
-	if (ld->failed)
+	if (ld->failed || !safe_tree(ld, "fingerprint", fp, 0))
 		return false;
 	if (json_object_deep_copy(fp, &doc->fingerprint, NULL))
 		return fail(ld, "fingerprint", "out of memory");

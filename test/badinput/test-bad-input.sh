@@ -83,6 +83,23 @@ mutate()
 	    d["origin"] = "li\nve"
 	elif what == "newline-source":
 	    cfg["settings"]["timing"] = ["memmap_ms", "bind\nns"]
+	elif what == "esc-driver":
+	    cfg["target"]["driver"] = "nd_pmem\u001b[2J\u001b[31m"
+	elif what == "newline-driver":
+	    cfg["target"]["driver"] = "nd_pmem\nThis reduces the average rebind time by about 90%"
+	elif what == "map-enum":
+	    cfg["target"]["map"] = "disk"
+	elif what == "bus-enum":
+	    cfg["target"]["bind_bus"] = "pci"
+	elif what == "pages-saturate":
+	    s = json.dumps(d).replace('"nr_pages": %d' % cfg["samples"][0]["nr_pages"],
+	                              '"nr_pages": 99999999999999999999999', 1)
+	    sys.stdout.write(s)
+	    sys.exit(0)
+	elif what == "fp-escape":
+	    d["fingerprint"]["cmdline"] = "quiet \u001b]0;owned\u0007"
+	elif what == "fp-key-newline":
+	    d["fingerprint"]["x\ny"] = 1
 	json.dump(d, sys.stdout)
 	EOF
 }
