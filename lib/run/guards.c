@@ -11,7 +11,7 @@
 #include <string.h>
 #include "run/dyndbg.h"
 #include "run/guards.h"
-#include "run/kconfig.h"
+#include "util/kconfig.h"
 #include "util/sysroot.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

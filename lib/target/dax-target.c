@@ -46,8 +46,8 @@ static struct dax_target *to_dax(struct rb_target *t)
 static void dax_path(const char *dev, const char *attr, char *buf,
 		     size_t len)
 {
-	snprintf(buf, len, RB_DAX_DEVICES "/%s%s%s", dev, attr ? "/" : "",
-		 attr ? attr : "");
+	rb_sys_path(buf, len, RB_DAX_DEVICES "/%s%s%s", dev, attr ? "/" : "",
+		    attr ? attr : "");
 }
 
 static int read_int(const char *dev, const char *attr, int def)
@@ -128,7 +128,8 @@ static void parent_namespace(const char *parent, char *ns, size_t len)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s/namespace", parent);
+	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s/namespace",
+		    parent);
 	if (rb_sysfs_read(path, ns, len) < 0)
 		ns[0] = '\0';
 }
@@ -245,8 +246,8 @@ static int dax_bind(struct rb_target *t)
 	if (!dt->is_static) {
 		char path[PATH_MAX];
 
-		snprintf(path, sizeof(path),
-			 "/sys/bus/dax/drivers/device_dax/new_id");
+		rb_sys_path(path, sizeof(path),
+			    "/sys/bus/dax/drivers/device_dax/new_id");
 		rb_sysfs_write(path, t->name);
 		if (on_device_dax(t->name))
 			return 0;
@@ -482,7 +483,7 @@ static void explain_clash(const char *name, char *err, size_t errlen)
 	if (ns[0] && rb_nd_state_read(ns, &st) == 0 &&
 	    !strcmp(st.holder, name))
 		snprintf(child, sizeof(child), "%s", st.chardev);
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s", name);
+	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s", name);
 	if (child[0])
 		snprintf(err, errlen,
 			 "%s is an nd-bus device (devdax personality of %s, driver dax_pmem); its dax-bus device is %s: pass %s, or %s to ndctl-rebind-bench",
@@ -572,7 +573,7 @@ static int resolve_one(struct daxctl_ctx *ctx, const char *name,
 	}
 	if (found)
 		return 0;
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s", want);
+	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s", want);
 	if (!all && access(path, F_OK) == 0)
 		explain_clash(want, err, errlen);
 	else if (all)
