@@ -20,6 +20,9 @@
 #include "util/log.h"
 #include "target/target-priv.h"
 
+/* memremap_compat_align(): the smallest granule of a device's range. */
+#define COMPAT_ALIGN (2ULL << 20)
+
 struct dax_target {
 	struct rb_target t;
 	bool is_static; /* pmem-backed: align and map fixed by the namespace */
@@ -287,12 +290,40 @@ static int set_align(struct rb_target *t, uint64_t align)
 }
 
 /*
- * The kernel's rule for a dynamic device (dax bus align_store): a page
- * table size (4K, 2M or 1G on x86) that divides the device's size, so
- * that a bad value is refused before the device is unbound.
+ * The sum of the lengths of @dev's ranges (mappingN/start..end) that are
+ * not multiples of @granule, or -ENOENT when it lists none (static).
+ */
+static int misaligned_ranges(const char *dev, uint64_t granule)
+{
+	char path[PATH_MAX];
+	uint64_t start, end;
+	int i, bad = 0;
+
+	for (i = 0;; i++) {
+		rb_sys_path(path, sizeof(path),
+			    RB_DAX_DEVICES "/%s/mapping%d/start", dev, i);
+		if (rb_sysfs_read_u64(path, &start) < 0)
+			break;
+		rb_sys_path(path, sizeof(path),
+			    RB_DAX_DEVICES "/%s/mapping%d/end", dev, i);
+		if (rb_sysfs_read_u64(path, &end) < 0 || end < start)
+			break;
+		if ((end - start + 1) % granule)
+			bad++;
+	}
+	return i ? bad : -ENOENT;
+}
+
+/*
+ * The kernel's rule for a dynamic device (dax bus align_store,
+ * dax_align_valid(), dev_dax_validate_align()): a page table size, 2M and
+ * 1G only with transparent huge pages, and every range a multiple of
+ * max(align, 2M). A bad value is refused before the device is unbound.
  */
 static int check_dynamic_align(struct rb_target *t, uint64_t align)
 {
+	uint64_t granule = align > COMPAT_ALIGN ? align : COMPAT_ALIGN;
+	char path[PATH_MAX];
 	struct dax_state ds;
 	int rc;
 
@@ -300,13 +331,20 @@ static int check_dynamic_align(struct rb_target *t, uint64_t align)
 		return rb_fail(t, -EINVAL,
 			       "%s: align %llu is not a page size the kernel maps (4K, 2M or 1G)",
 			       t->name, (unsigned long long)align);
+	rb_sys_path(path, sizeof(path), "/sys/kernel/mm/transparent_hugepage");
+	if (align > 4096 && access(path, F_OK) != 0)
+		return rb_fail(t, -RB_ENOCAP,
+			       "%s: align %lluM needs transparent huge pages, which this kernel lacks (CONFIG_TRANSPARENT_HUGEPAGE); use --align 4K",
+			       t->name, (unsigned long long)(align >> 20));
 	rc = target_state(t, &ds);
 	if (rc < 0)
 		return rc;
-	if (ds.size % align)
-		return rb_fail(t, -EINVAL,
-			       "%s: align %llu does not divide its size %llu",
+	rc = misaligned_ranges(t->name, granule);
+	if (rc > 0 || (rc == -ENOENT && ds.size % granule))
+		return rb_fail(t, -RB_ENOCAP,
+			       "%s: align %llu does not divide its %s (size %llu); the kernel would refuse it",
 			       t->name, (unsigned long long)align,
+			       rc > 0 ? "ranges" : "size",
 			       (unsigned long long)ds.size);
 	return 0;
 }
@@ -315,7 +353,11 @@ static int dax_check_config(struct rb_target *t,
 			    const struct rb_config_req *r)
 {
 	struct dax_target *dt = to_dax(t);
+	int rc;
 
+	rc = rb_cap_mode("dax", t->err, sizeof(t->err));
+	if (rc < 0)
+		return rc;
 	if (r->mode && strcmp(r->mode, "devdax"))
 		return rb_fail(t, -EINVAL,
 			       "%s: a dax-bus device is always devdax; use ndctl-rebind-bench --mode %s on its namespace",
@@ -573,6 +615,9 @@ static int resolve_one(struct daxctl_ctx *ctx, const char *name,
 	}
 	if (found)
 		return 0;
+	/* No dax-bus device at all may mean no device-dax in this kernel */
+	if (rb_cap_mode("dax", err, errlen) < 0)
+		return -ENODEV;
 	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s", want);
 	if (!all && access(path, F_OK) == 0)
 		explain_clash(want, err, errlen);

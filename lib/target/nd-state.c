@@ -252,7 +252,8 @@ int rb_nd_state_read(const char *ns, struct rb_nd_state *st)
 	snprintf(st->bind_dev, sizeof(st->bind_dev), "%s", ns);
 	snprintf(st->driver, sizeof(st->driver), "nd_pmem");
 	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s/block", ns);
-	if (rb_first_entry(path, "pmem", st->blockdev, sizeof(st->blockdev)) < 0)
+	if (rb_first_entry(path, "pmem", st->blockdev,
+			   sizeof(st->blockdev)) < 0)
 		st->blockdev[0] = '\0';
 	st->size = st->ns_size;
 	st->nr_pages = c->native ? st->ns_size / page_size() : 0;

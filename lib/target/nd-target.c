@@ -245,6 +245,19 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* A failed driver bind; a module that cannot be loaded says why. */
+static int bind_failed(struct rb_target *t, int rc, const char *dev,
+		       const char *driver)
+{
+	char why[256];
+
+	if (rc == -ENOENT && rb_cap_driver(driver, why, sizeof(why)) < 0)
+		return rb_fail(t, rc, "%s: bind %s to %s: %s", t->name, dev,
+			       driver, why);
+	return rb_fail(t, rc, "%s: bind %s to %s: %s (see dmesg)", t->name,
+		       dev, driver, strerror(-rc));
+}
+
 static int nd_bind(struct rb_target *t)
 {
 	struct nd_target *nt = to_nd(t);
@@ -261,10 +274,7 @@ static int nd_bind(struct rb_target *t)
 		if (rc == -EBUSY && rb_nd_is_bound(st->bind_dev))
 			rc = 0; /* already bound */
 		if (rc < 0)
-			return rb_fail(t, rc,
-				       "%s: bind %s to %s: %s (see dmesg)",
-				       t->name, st->bind_dev, st->driver,
-				       strerror(-rc));
+			return bind_failed(t, rc, st->bind_dev, st->driver);
 		if (!rb_nd_is_bound(st->bind_dev))
 			return rb_fail(t, -ENXIO, "%s: %s did not bind to %s",
 				       t->name, st->bind_dev, st->driver);

@@ -160,15 +160,13 @@ int rb_cap_driver(const char *name, char *why, size_t len)
 	    !strcmp(state, "=y"))
 		return 0;
 	if (!strcmp(state, "=m"))
-		snprintf(why, len,
-			 "no %s module: CONFIG_%s=m but it is not installed under /lib/modules/%s",
-			 d->name, d->config, kernel_release());
+		snprintf(why, len, "no %s module: CONFIG_%s=m, not installed",
+			 d->name, d->config);
 	else if (*state)
 		snprintf(why, len, "no %s module: CONFIG_%s is not set",
 			 d->name, d->config);
 	else
-		snprintf(why, len,
-			 "no %s module, built in or loadable; it needs CONFIG_%s",
+		snprintf(why, len, "no %s module, built in or loadable: CONFIG_%s",
 			 d->name, d->config);
 	return -RB_ENOCAP;
 }
@@ -206,7 +204,7 @@ int rb_cap_mode(const char *mode, char *err, size_t errlen)
 	if (!nr)
 		return 0;
 	snprintf(err, errlen,
-		 "this kernel has no %s support (%s%s%s): %s cannot be measured; install this kernel's modules or boot a kernel built with them",
+		 "this kernel has no %s support (%s%s%s): %s cannot be measured; install the modules or boot a kernel built with them",
 		 m->feature, why[0], nr > 1 ? "; " : "", nr > 1 ? why[1] : "",
 		 m->what);
 	return -RB_ENOCAP;

@@ -93,7 +93,7 @@ void rb_kmod_quiet(struct kmod_ctx *ctx);
 /*
  * Is driver @name (nd_pmem, dax_pmem, device_dax, kmem) registered, built
  * in or loadable? Nothing is loaded. 0, or -RB_ENOCAP with what is missing
- * ("no dax_pmem module: CONFIG_DEV_DAX_PMEM=m but ...") in @why. Drivers
+ * ("no dax_pmem module: CONFIG_DEV_DAX_PMEM=m, not installed") in @why. Drivers
  * not in its table, and kernels that leave nothing to ask, pass.
  */
 int rb_cap_driver(const char *name, char *why, size_t len);
