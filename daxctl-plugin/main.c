@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* daxctl-rebind-bench: dax devices through libdaxctl; logic is in lib/. */
-#include "cli.h"
+/* daxctl-rebind-bench, the standalone program behind daxctl rebind-bench. */
+#include "rebind-bench.h"
 
 int main(int argc, char **argv)
 {
-	return rb_main(RB_PROG_DAXCTL, argc, argv);
+	return cmd_rebind_bench(argc, (const char **)argv, NULL);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ndctl-rebind-bench: namespaces through libndctl; all logic is in lib/. */
-#include "cli.h"
+/* ndctl-rebind-bench, the standalone program behind ndctl rebind-bench. */
+#include "rebind-bench.h"
 
 int main(int argc, char **argv)
 {
-	return rb_main(RB_PROG_NDCTL, argc, argv);
+	return cmd_rebind_bench(argc, (const char **)argv, NULL);
 }

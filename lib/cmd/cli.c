@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The subcommand dispatch shared by both programs. */
 #include <stdio.h>
 #include <string.h>
-#include "cmd/cli.h"
+#include "cmd/prog.h"
 #include "util/exit-codes.h"
 #include "util/log.h"
 
-const char *rb_prog_name(enum rb_prog prog)
+int rb_main(const struct rb_prog *prog, int argc, char **argv)
 {
-	return prog == RB_PROG_DAXCTL ? "daxctl-rebind-bench" :
-					"ndctl-rebind-bench";
-}
-
-int rb_main(enum rb_prog prog, int argc, char **argv)
-{
-	rb_log_init(rb_prog_name(prog));
+	rb_log_init(prog->name);
 
 	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-		printf("%s %s\n", rb_prog_name(prog), RB_VERSION);
+		printf("%s %s\n", prog->name, RB_VERSION);
 		return RB_EXIT_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "import") == 0)

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd/cli.h"
+#include "cmd/options.h"
+#include "cmd/prog.h"
 #include "report/compare.h"
 #include "util/exit-codes.h"
+#include "util/file-io.h"
 #include "util/log.h"
 #include "report/svg-plot.h"
 
@@ -126,20 +128,6 @@ struct outputs {
 	const char *plot;
 };
 
-static int write_file(const char *path, const char *text, size_t len)
-{
-	FILE *f = fopen(path, "w");
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	if (fwrite(text, 1, len, f) != len)
-		rc = -EIO;
-	if (fclose(f) && !rc)
-		rc = -errno;
-	return rc;
-}
-
 /*
  * Render everything first and print last, so a failure (an unwritable
  * plot or output) leaves stdout empty and the exit status alone says it.
@@ -169,15 +157,10 @@ static int emit(const struct rb_comparison *c, const struct outputs *out)
 			return RB_EXIT_FAILURE;
 		}
 	}
-	if (out->output && strcmp(out->output, "-")) {
-		rc = write_file(out->output, text, len);
-		if (rc)
-			rb_error("compare: %s: %s", out->output, strerror(-rc));
-	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout)) {
-		rc = -EIO;
-		rb_error("compare: cannot write the report: %s",
-			 strerror(errno));
-	}
+	rc = rb_output_write(out->output, text, len);
+	if (rc)
+		rb_error("compare: %s: %s", out->output && strcmp(out->output,
+			 "-") ? out->output : "standard output", strerror(-rc));
 	free(text);
 	return rc ? RB_EXIT_FAILURE : RB_EXIT_OK;
 }
@@ -212,7 +195,7 @@ static int run_compare(struct rb_side *base, struct rb_side *cand,
 	return rc;
 }
 
-int rb_cmd_compare(enum rb_prog prog, int argc, char **argv)
+int rb_cmd_compare(const struct rb_prog *prog, int argc, char **argv)
 {
 	struct rb_compare_opts opts = { .alpha = 0.05, .noise = 0.02 };
 	struct rb_side base = { 0 }, cand = { 0 };
@@ -267,11 +250,10 @@ int rb_cmd_compare(enum rb_prog prog, int argc, char **argv)
 			rb_set_verbose(true);
 			break;
 		case 'h':
-			usage(stdout, rb_prog_name(prog));
+			usage(stdout, prog->name);
 			return RB_EXIT_OK;
 		case OPT_LIST:
-			for (i = 0; long_opts[i].name; i++)
-				printf("--%s\n", long_opts[i].name);
+			rb_list_opts(long_opts);
 			return RB_EXIT_OK;
 		case ':':
 			rb_error("compare: option '%s' needs a value",

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd/cli.h"
+#include "cmd/options.h"
+#include "cmd/prog.h"
 #include "results/document.h"
 #include "util/exit-codes.h"
 #include "report/human.h"
@@ -37,7 +38,7 @@ static const struct option import_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void usage(enum rb_prog prog)
+static void usage(const struct rb_prog *prog)
 {
 	printf("usage: %s import [<options>] <file>|-\n"
 	       "\n"
@@ -52,15 +53,7 @@ static void usage(enum rb_prog prog)
 	       "-u, --human           also print the human summary\n"
 	       "-v, --verbose         report every memmap line and skipped line\n"
 	       "-h, --help            show this help\n",
-	       rb_prog_name(prog));
-}
-
-static void list_opts(void)
-{
-	const struct option *o;
-
-	for (o = import_options; o->name; o++)
-		printf("--%s\n", o->name);
+	       prog->name);
 }
 
 /* A decimal number in [1, @max]; false on anything else. */
@@ -95,7 +88,7 @@ static void echo_warnings(const struct rb_document *doc)
 	}
 }
 
-int rb_cmd_import(enum rb_prog prog, int argc, char **argv)
+int rb_cmd_import(const struct rb_prog *prog, int argc, char **argv)
 {
 	struct rb_import_opts opts = { 0 };
 	const char *output = NULL;
@@ -139,7 +132,7 @@ int rb_cmd_import(enum rb_prog prog, int argc, char **argv)
 			usage(prog);
 			return RB_EXIT_OK;
 		case OPT_LIST_OPTS:
-			list_opts();
+			rb_list_opts(import_options);
 			return RB_EXIT_OK;
 		case ':':
 			rb_error("import: option '%s' needs a value",
@@ -162,7 +155,7 @@ int rb_cmd_import(enum rb_prog prog, int argc, char **argv)
 		return RB_EXIT_USAGE;
 	}
 
-	rc = rb_import_file(argv[optind], rb_prog_name(prog), &opts, &doc,
+	rc = rb_import_file(argv[optind], prog->name, &opts, &doc,
 			    err, sizeof(err));
 	if (rc != RB_EXIT_OK) {
 		rb_error("%s", err);

@@ -3,8 +3,10 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "report/svg-plot.h"
+#include "util/file-io.h"
 
 #define WIDTH 900
 #define LEFT 90 /* room for the "base"/"new" row labels */
@@ -186,13 +188,18 @@ int rb_svg_plot(const struct rb_comparison *c, FILE *f)
 
 int rb_svg_plot_write(const struct rb_comparison *c, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	int rc;
 
 	if (!f)
 		return -errno;
 	rc = rb_svg_plot(c, f);
 	if (fclose(f) && !rc)
-		rc = -errno;
+		rc = -ENOMEM;
+	if (!rc)
+		rc = rb_output_write(path, text, len);
+	free(text);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "results/document.h"
+#include "util/file-io.h"
 #include "util/sysroot.h"
 
 /* Real documents are a few MiB at most; refuse anything absurd early. */

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "results/document.h"
+#include "util/file-io.h"
+#include "util/json.h"
 #include "results/stats.h"
 
 const struct rb_source_desc rb_sources[RB_NR_SOURCES] = {
@@ -420,61 +422,6 @@ double rb_source_resolution(const struct rb_document *doc,
 
 /* Serialisation. */
 
-static int add_str(struct json_object *o, const char *key, const char *val)
-{
-	struct json_object *v;
-
-	if (!val)
-		return 0;
-	v = json_object_new_string(val);
-	if (!v || json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int add_u64(struct json_object *o, const char *key, uint64_t val)
-{
-	struct json_object *v = json_object_new_uint64(val);
-
-	if (!v || json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int add_obj(struct json_object *o, const char *key,
-		   struct json_object *v)
-{
-	if (!v || json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int append(struct json_object *arr, struct json_object *v)
-{
-	if (!v || json_object_array_add(arr, v)) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/* A derived figure with six significant digits rather than %.17g noise. */
-static struct json_object *new_figure(double x)
-{
-	char buf[32];
-
-	if (!isfinite(x))
-		return NULL;
-	snprintf(buf, sizeof(buf), "%.6g", x);
-	return json_object_new_double_s(x, buf);
-}
-
 static struct json_object *sample_to_json(const struct rb_sample *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -482,19 +429,19 @@ static struct json_object *sample_to_json(const struct rb_sample *s)
 
 	if (!o)
 		return NULL;
-	rc = add_u64(o, "iter", s->iter);
+	rc = rb_json_put_u64(o, "iter", s->iter);
 	if (!rc && s->nr_pages)
-		rc = add_u64(o, "nr_pages", s->nr_pages);
+		rc = rb_json_put_u64(o, "nr_pages", s->nr_pages);
 	if (!rc && s->nr_ranges)
-		rc = add_u64(o, "nr_ranges", s->nr_ranges);
+		rc = rb_json_put_u64(o, "nr_ranges", s->nr_ranges);
 	for (i = 0; !rc && i < RB_NR_SOURCES; i++)
 		if (s->have & rb_sources[i].bit)
-			rc = add_u64(o, rb_sources[i].key,
+			rc = rb_json_put_u64(o, rb_sources[i].key,
 				     rb_sample_value(s, rb_sources[i].bit));
 	if (!rc && s->has_kernel_ts)
-		rc = add_u64(o, "kernel_ts_usec", s->kernel_ts_usec);
+		rc = rb_json_put_u64(o, "kernel_ts_usec", s->kernel_ts_usec);
 	if (!rc && s->has_seq)
-		rc = add_u64(o, "seq", s->seq);
+		rc = rb_json_put_u64(o, "seq", s->seq);
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -509,7 +456,7 @@ static struct json_object *samples_to_json(const struct rb_sample *v,
 	size_t i;
 
 	for (i = 0; arr && i < nr; i++) {
-		if (append(arr, sample_to_json(&v[i]))) {
+		if (rb_json_append(arr, sample_to_json(&v[i]))) {
 			json_object_put(arr);
 			return NULL;
 		}
@@ -525,8 +472,8 @@ static int warnings_append_json(struct json_object *arr,
 	for (i = 0; i < w->nr; i++) {
 		struct json_object *o = json_object_new_object();
 
-		if (!o || add_str(o, "id", w->v[i].id) ||
-		    add_str(o, "text", w->v[i].text) || append(arr, o)) {
+		if (!o || rb_json_put_str(o, "id", w->v[i].id) ||
+		    rb_json_put_str(o, "text", w->v[i].text) || rb_json_append(arr, o)) {
 			json_object_put(o);
 			return -ENOMEM;
 		}
@@ -541,24 +488,24 @@ static struct json_object *target_to_json(const struct rb_target_desc *t)
 
 	if (!o)
 		return NULL;
-	rc = add_str(o, "dev", t->dev);
-	rc = rc ?: add_str(o, "mode", t->mode);
-	rc = rc ?: add_str(o, "map", t->map);
+	rc = rb_json_put_str(o, "dev", t->dev);
+	rc = rc ?: rb_json_put_str(o, "mode", t->mode);
+	rc = rc ?: rb_json_put_str(o, "map", t->map);
 	if (!rc && t->align)
-		rc = add_u64(o, "align", t->align);
+		rc = rb_json_put_u64(o, "align", t->align);
 	if (!rc && t->size)
-		rc = add_u64(o, "size", t->size);
+		rc = rb_json_put_u64(o, "size", t->size);
 	if (!rc && t->numa_node >= 0)
-		rc = add_obj(o, "numa_node", json_object_new_int(t->numa_node));
-	rc = rc ?: add_str(o, "region", t->region);
-	rc = rc ?: add_str(o, "namespace", t->namespace);
-	rc = rc ?: add_str(o, "bind_dev", t->bind_dev);
-	rc = rc ?: add_str(o, "bind_bus", t->bind_bus);
-	rc = rc ?: add_str(o, "driver", t->driver);
-	rc = rc ?: add_str(o, "chardev", t->chardev);
-	rc = rc ?: add_str(o, "blockdev", t->blockdev);
+		rc = rb_json_put(o, "numa_node", json_object_new_int(t->numa_node));
+	rc = rc ?: rb_json_put_str(o, "region", t->region);
+	rc = rc ?: rb_json_put_str(o, "namespace", t->namespace);
+	rc = rc ?: rb_json_put_str(o, "bind_dev", t->bind_dev);
+	rc = rc ?: rb_json_put_str(o, "bind_bus", t->bind_bus);
+	rc = rc ?: rb_json_put_str(o, "driver", t->driver);
+	rc = rc ?: rb_json_put_str(o, "chardev", t->chardev);
+	rc = rc ?: rb_json_put_str(o, "blockdev", t->blockdev);
 	if (!rc && t->expected_nr_pages)
-		rc = add_u64(o, "expected_nr_pages", t->expected_nr_pages);
+		rc = rb_json_put_u64(o, "expected_nr_pages", t->expected_nr_pages);
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -577,19 +524,19 @@ static struct json_object *settings_to_json(const struct rb_settings *st)
 		json_object_put(timing);
 		return NULL;
 	}
-	rc = add_u64(o, "runs", st->runs);
-	rc = rc ?: add_u64(o, "warmup", st->warmup);
-	rc = rc ?: add_str(o, "method", st->method);
+	rc = rb_json_put_u64(o, "runs", st->runs);
+	rc = rc ?: rb_json_put_u64(o, "warmup", st->warmup);
+	rc = rc ?: rb_json_put_str(o, "method", st->method);
 	for (i = 0; !rc && i < RB_NR_SOURCES; i++)
 		if (st->sources & rb_sources[i].bit)
-			rc = append(timing,
+			rc = rb_json_append(timing,
 				    json_object_new_string(rb_sources[i].key));
 	if (rc) {
 		json_object_put(timing);
 		json_object_put(o);
 		return NULL;
 	}
-	if (add_obj(o, "timing", timing)) {
+	if (rb_json_put(o, "timing", timing)) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -641,8 +588,8 @@ static struct json_object *normalised_to_json(double ns_per_page,
 
 	if (!o)
 		return NULL;
-	if (add_obj(o, "ns_per_page", new_figure(ns_per_page)) ||
-	    add_obj(o, "ms_per_gib", new_figure(ms_per_gib))) {
+	if (rb_json_put(o, "ns_per_page", rb_json_figure(ns_per_page, 6)) ||
+	    rb_json_put(o, "ms_per_gib", rb_json_figure(ms_per_gib, 6))) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -668,19 +615,19 @@ static int config_stats_to_json(const struct rb_document *doc,
 		rc = rb_config_stats(doc, cfg, sd->bit, &st);
 		if (rc == -ENOENT)
 			continue;
-		if (rc || add_obj(stats, sd->key,
+		if (rc || rb_json_put(stats, sd->key,
 				  rb_stats_to_json(&st, sd->unit)))
 			goto fail;
 		if (rb_config_normalised(doc, cfg, sd->bit, st.mean,
 					 &per_page, &per_gib) &&
-		    add_obj(norm, sd->key,
+		    rb_json_put(norm, sd->key,
 			    normalised_to_json(per_page, per_gib)))
 			goto fail;
 	}
-	rc = add_obj(o, "statistics", stats);
+	rc = rb_json_put(o, "statistics", stats);
 	stats = NULL;
 	if (!rc)
-		rc = add_obj(o, "normalised", norm);
+		rc = rb_json_put(o, "normalised", norm);
 	norm = NULL;
 	goto out;
 fail:
@@ -701,9 +648,9 @@ static struct json_object *missing_to_json(const struct rb_config_result *cfg)
 			rb_source_desc(cfg->missing[i].source);
 		struct json_object *m = json_object_new_object();
 
-		if (!m || !sd || add_str(m, "source", sd->key) ||
-		    add_str(m, "reason", cfg->missing[i].reason) ||
-		    append(arr, m)) {
+		if (!m || !sd || rb_json_put_str(m, "source", sd->key) ||
+		    rb_json_put_str(m, "reason", cfg->missing[i].reason) ||
+		    rb_json_append(arr, m)) {
 			json_object_put(m);
 			json_object_put(arr);
 			return NULL;
@@ -738,20 +685,20 @@ static struct json_object *config_to_json(const struct rb_document *doc,
 
 	if (!o)
 		return NULL;
-	rc = add_obj(o, "target", target_to_json(&cfg->target));
-	rc = rc ?: add_obj(o, "settings", settings_to_json(&cfg->settings));
+	rc = rb_json_put(o, "target", target_to_json(&cfg->target));
+	rc = rc ?: rb_json_put(o, "settings", settings_to_json(&cfg->settings));
 	if (!rc && rb_config_nr_pages(cfg, &nr_pages))
-		rc = add_u64(o, "nr_pages", nr_pages);
+		rc = rb_json_put_u64(o, "nr_pages", nr_pages);
 	if (!rc && cfg->has_cold)
-		rc = add_obj(o, "cold", sample_to_json(&cfg->cold));
-	rc = rc ?: add_obj(o, "warmup",
+		rc = rb_json_put(o, "cold", sample_to_json(&cfg->cold));
+	rc = rc ?: rb_json_put(o, "warmup",
 			   samples_to_json(cfg->warmups, cfg->nr_warmups));
-	rc = rc ?: add_obj(o, "samples",
+	rc = rc ?: rb_json_put(o, "samples",
 			   samples_to_json(cfg->samples, cfg->nr_samples));
 	rc = rc ?: config_stats_to_json(doc, cfg, o);
-	rc = rc ?: add_obj(o, "missing_sources", missing_to_json(cfg));
-	rc = rc ?: add_obj(o, "warnings", config_warnings_to_json(cfg));
-	rc = rc ?: add_obj(o, "complete", json_object_new_boolean(cfg->complete));
+	rc = rc ?: rb_json_put(o, "missing_sources", missing_to_json(cfg));
+	rc = rc ?: rb_json_put(o, "warnings", config_warnings_to_json(cfg));
+	rc = rc ?: rb_json_put(o, "complete", json_object_new_boolean(cfg->complete));
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -770,32 +717,32 @@ struct json_object *rb_document_to_json(const struct rb_document *doc)
 
 	if (!root || !tool || !warnings || !configs)
 		goto fail;
-	rc = add_str(root, "schema", RB_SCHEMA_NAME);
-	rc = rc ?: add_obj(root, "schema_version",
+	rc = rb_json_put_str(root, "schema", RB_SCHEMA_NAME);
+	rc = rc ?: rb_json_put(root, "schema_version",
 			   json_object_new_int(RB_SCHEMA_VERSION));
-	rc = rc ?: add_str(tool, "name", doc->tool_name);
-	rc = rc ?: add_str(tool, "version", doc->tool_version);
+	rc = rc ?: rb_json_put_str(tool, "name", doc->tool_name);
+	rc = rc ?: rb_json_put_str(tool, "version", doc->tool_version);
 	if (!rc) {
-		rc = add_obj(root, "tool", tool);
+		rc = rb_json_put(root, "tool", tool);
 		tool = NULL;
 	}
-	rc = rc ?: add_str(root, "timestamp", doc->timestamp);
-	rc = rc ?: add_str(root, "origin", doc->origin);
-	rc = rc ?: add_str(root, "import_file", doc->import_file);
-	rc = rc ?: add_obj(root, "complete",
+	rc = rc ?: rb_json_put_str(root, "timestamp", doc->timestamp);
+	rc = rc ?: rb_json_put_str(root, "origin", doc->origin);
+	rc = rc ?: rb_json_put_str(root, "import_file", doc->import_file);
+	rc = rc ?: rb_json_put(root, "complete",
 			   json_object_new_boolean(doc->complete));
 	if (!rc && doc->fingerprint)
-		rc = add_obj(root, "fingerprint",
+		rc = rb_json_put(root, "fingerprint",
 			     json_object_get(doc->fingerprint));
 	rc = rc ?: warnings_append_json(warnings, &doc->warnings);
 	if (!rc) {
-		rc = add_obj(root, "warnings", warnings);
+		rc = rb_json_put(root, "warnings", warnings);
 		warnings = NULL;
 	}
 	for (i = 0; !rc && i < doc->nr_configs; i++)
-		rc = append(configs, config_to_json(doc, &doc->configs[i]));
+		rc = rb_json_append(configs, config_to_json(doc, &doc->configs[i]));
 	if (!rc) {
-		rc = add_obj(root, "configurations", configs);
+		rc = rb_json_put(root, "configurations", configs);
 		configs = NULL;
 	}
 	if (!rc)
@@ -809,84 +756,6 @@ fail:
 }
 
 /* Writing. */
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/*
- * A reader never sees half a document: write a temporary file next to the
- * target, flush it to disk, then rename it over the target.
- */
-static int write_atomic(const char *path, const char *text, size_t len)
-{
-	char *dir_copy = strdup(path), *tmp = NULL;
-	const char *dir;
-	mode_t mask;
-	int fd = -1, dfd, rc;
-
-	if (!dir_copy)
-		return -ENOMEM;
-	dir = dirname(dir_copy);
-	if (asprintf(&tmp, "%s/.rebind-bench.XXXXXX", dir) < 0) {
-		tmp = NULL;
-		rc = -ENOMEM;
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	/* mkstemp() creates 0600; results are ordinary files. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	rc = write_all(fd, text, len);
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	if (!rc && close(fd) < 0)
-		rc = -errno;
-	fd = -1;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		goto out;
-	free(tmp);
-	tmp = NULL;
-	/* Make the rename itself durable; failure here loses nothing. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(dir_copy);
-	return rc;
-}
 
 int rb_document_write(const struct rb_document *doc, const char *path)
 {
@@ -907,13 +776,7 @@ int rb_document_write(const struct rb_document *doc, const char *path)
 	}
 	json_object_put(root);
 	len = strlen(buf);
-	if (!path || !strcmp(path, "-")) {
-		/* Keep anything already printed through stdio in order. */
-		fflush(stdout);
-		rc = write_all(STDOUT_FILENO, buf, len);
-	} else {
-		rc = write_atomic(path, buf, len);
-	}
+	rc = rb_output_write(path, buf, len);
 	free(buf);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "run/dyndbg.h"
+#include "util/file-io.h"
 #include "util/sysroot.h"
 
 static int debugfs_mount(const char *root, char *dir, size_t len)
@@ -92,38 +93,12 @@ int rb_dyndbg_parse_flags(const char *text, char *flags, size_t len)
 	return -ENOENT;
 }
 
+/* The control file lists every callsite: a few MB on big kernels. */
+#define DYNDBG_CONTROL_MAX (64u << 20)
+
 static char *read_all(const char *path)
 {
-	size_t alloc = 1 << 16, len = 0;
-	char *buf = malloc(alloc);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (!buf || fd < 0) {
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	for (;;) {
-		if (alloc - len < 4096) {
-			char *nb = realloc(buf, alloc * 2);
-
-			if (!nb)
-				break;
-			buf = nb;
-			alloc *= 2;
-		}
-		n = read(fd, buf + len, alloc - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
+	return rb_read_file(path, DYNDBG_CONTROL_MAX, NULL);
 }
 
 static int write_query(const char *path, const char *query)

@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "run/fingerprint.h"
+#include "util/json.h"
 #include "run/kconfig.h"
 #include "util/sysroot.h"
 
@@ -37,20 +38,13 @@ static const char *const fingerprint_prefixes[] = { "PREEMPT" };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static void add_string(struct json_object *o, const char *key,
-		       const char *val)
-{
-	if (val)
-		json_object_object_add(o, key, json_object_new_string(val));
-}
-
 static void add_option(struct json_object *cfg, const char *name,
 		       const char *value)
 {
 	char key[128];
 
 	snprintf(key, sizeof(key), "CONFIG_%s", name);
-	json_object_object_add(cfg, key, json_object_new_string(value));
+	rb_json_put_str(cfg, key, value);
 }
 
 static struct json_object *config_to_json(const struct rb_kconfig *kc)
@@ -118,8 +112,8 @@ static void cpuinfo_to_json(const char *root, struct json_object *fp)
 	if (f)
 		fclose(f);
 	free(line);
-	add_string(fp, "cpu_model", model);
-	add_string(fp, "microcode", microcode);
+	rb_json_put_str(fp, "cpu_model", model);
+	rb_json_put_str(fp, "microcode", microcode);
 	if (!nr_cpus)
 		nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (nr_cpus > 0)
@@ -145,14 +139,14 @@ struct json_object *rb_fingerprint_collect(const char *root,
 		return NULL;
 	if (!gethostname(host, sizeof(host))) {
 		host[sizeof(host) - 1] = '\0';
-		add_string(fp, "hostname", host);
+		rb_json_put_str(fp, "hostname", host);
 	}
 	if (!uname(&uts)) {
-		add_string(fp, "kernel_release", uts.release);
-		add_string(fp, "kernel_version", uts.version);
+		rb_json_put_str(fp, "kernel_release", uts.release);
+		rb_json_put_str(fp, "kernel_version", uts.version);
 	}
 	if (rb_root_read_line(root, "/proc/cmdline", buf, sizeof(buf)) >= 0)
-		add_string(fp, "cmdline", buf);
+		rb_json_put_str(fp, "cmdline", buf);
 	if (kc) {
 		/* CONFIG_HZ: sysconf(_SC_CLK_TCK) is USER_HZ, always 100. */
 		hz = rb_kconfig_long(kc, "HZ", 0);
@@ -160,14 +154,14 @@ struct json_object *rb_fingerprint_collect(const char *root,
 			json_object_object_add(fp, "hz",
 					       json_object_new_int64(hz));
 		if (*rb_kconfig_source(kc))
-			add_string(fp, "config_source", rb_kconfig_source(kc));
+			rb_json_put_str(fp, "config_source", rb_kconfig_source(kc));
 		json_object_object_add(fp, "config", config_to_json(kc));
 	}
 	cpuinfo_to_json(root, fp);
 	if (rb_root_read_line(root,
 			      "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
 			      buf, sizeof(buf)) > 0)
-		add_string(fp, "governor", buf);
+		rb_json_put_str(fp, "governor", buf);
 	else
 		json_object_object_add(fp, "governor", NULL);
 	page_size = sysconf(_SC_PAGESIZE);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "run/dyndbg.h"
 #include "run/guards.h"
+#include "util/file-io.h"
 #include "util/kconfig.h"
 #include "util/sysroot.h"
 

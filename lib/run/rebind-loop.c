@@ -72,7 +72,7 @@ static int timed_bind(struct rb_target *t, struct rb_timing *tm,
 	t1 = rb_now_ns();
 	if (rc)
 		return rc;
-	if (tm->active & RB_SRC_BIND_NS) {
+	if (rb_timing_active(tm) & RB_SRC_BIND_NS) {
 		s->have |= RB_SRC_BIND_NS;
 		s->bind_ns = t1 - t0;
 	}
@@ -117,7 +117,7 @@ static void note_silent_sources(const struct rb_timing *tm,
 	if (!n && !cfg->has_cold)
 		return;
 	for (k = 0; k < 2; k++) {
-		if (!(tm->active & kernel[k].src))
+		if (!(rb_timing_active(tm) & kernel[k].src))
 			continue;
 		seen = cfg->has_cold && (cfg->cold.have & kernel[k].src);
 		for (i = 0; !seen && i < cfg->nr_warmups; i++)
@@ -139,7 +139,7 @@ static void note_silent_sources(const struct rb_timing *tm,
 static int check_first_bind(struct rb_target *t, const struct rb_timing *tm,
 			    const struct rb_sample *s)
 {
-	if (s->have & tm->active)
+	if (s->have & rb_timing_active(tm))
 		return 0;
 	snprintf(t->err, sizeof(t->err),
 		 "%s: the first bind produced no value from any requested timing source (no memmap_init_zone_device line, no probe hit)",
@@ -162,7 +162,7 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 	cfg->settings.runs = o->runs;
 	cfg->settings.warmup = o->warmup;
 	cfg->settings.method = strdup(o->method);
-	cfg->settings.sources = tm->want;
+	cfg->settings.sources = rb_timing_wanted(tm);
 	rb_timing_note_missing(tm, cfg);
 
 	if (rb_config_req_changes(req)) {
@@ -214,7 +214,7 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 		t1 = rb_now_ns();
 		if (rc)
 			goto out;
-		if (tm->active & RB_SRC_UNBIND_NS) {
+		if (rb_timing_active(tm) & RB_SRC_UNBIND_NS) {
 			s.have |= RB_SRC_UNBIND_NS;
 			s.unbind_ns = t1 - t0;
 		}

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 #include "util/log.h"
 #include "run/run-state.h"
+#include "util/json.h"
 #include "util/sysroot.h"
 
 static volatile sig_atomic_t got_signal;
@@ -157,11 +158,6 @@ int rb_run_state_lock(struct rb_run_state *rs, const char *root,
 	return 0;
 }
 
-static void add_str(struct json_object *o, const char *key, const char *v)
-{
-	json_object_object_add(o, key, json_object_new_string(v));
-}
-
 void rb_state_record_release(struct rb_state_record *rec)
 {
 	json_object_put(rec->target);
@@ -176,34 +172,20 @@ char *rb_state_record_to_json(const struct rb_state_record *r)
 	if (!o)
 		return NULL;
 	json_object_object_add(o, "pid", json_object_new_int(r->pid));
-	add_str(o, "prog", r->prog);
-	add_str(o, "dev", r->dev);
+	rb_json_put_str(o, "prog", r->prog);
+	rb_json_put_str(o, "dev", r->dev);
 	if (r->target)
 		json_object_object_add(o, "target",
 				       json_object_get(r->target));
-	add_str(o, "dyndbg_control", r->dyndbg_control);
-	add_str(o, "probe_group", r->probe_group);
-	add_str(o, "probe_instance", r->probe_inst);
-	add_str(o, "phase", r->phase);
+	rb_json_put_str(o, "dyndbg_control", r->helpers.dyndbg_control);
+	rb_json_put_str(o, "probe_group", r->helpers.probe_group);
+	rb_json_put_str(o, "probe_instance", r->helpers.probe_inst);
+	rb_json_put_str(o, "phase", r->phase);
 	text = strdup(json_object_to_json_string_ext(o,
 			JSON_C_TO_STRING_PRETTY |
 			JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return text;
-}
-
-static int get_str(struct json_object *o, const char *key, char *buf,
-		   size_t len)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return -EINVAL;
-	if ((size_t)json_object_get_string_len(v) >= len)
-		return -ERANGE;
-	snprintf(buf, len, "%s", json_object_get_string(v));
-	return 0;
 }
 
 int rb_state_record_from_json(const char *text, struct rb_state_record *r)
@@ -218,15 +200,15 @@ int rb_state_record_from_json(const char *text, struct rb_state_record *r)
 	    !json_object_is_type(v, json_type_int))
 		goto out;
 	r->pid = json_object_get_int(v);
-	if (get_str(o, "prog", r->prog, sizeof(r->prog)) ||
-	    get_str(o, "dev", r->dev, sizeof(r->dev)) ||
-	    get_str(o, "dyndbg_control", r->dyndbg_control,
-		    sizeof(r->dyndbg_control)) ||
-	    get_str(o, "probe_group", r->probe_group,
-		    sizeof(r->probe_group)) ||
-	    get_str(o, "probe_instance", r->probe_inst,
-		    sizeof(r->probe_inst)) ||
-	    get_str(o, "phase", r->phase, sizeof(r->phase)))
+	if (rb_json_copy_str(o, "prog", r->prog, sizeof(r->prog)) ||
+	    rb_json_copy_str(o, "dev", r->dev, sizeof(r->dev)) ||
+	    rb_json_copy_str(o, "dyndbg_control", r->helpers.dyndbg_control,
+		    sizeof(r->helpers.dyndbg_control)) ||
+	    rb_json_copy_str(o, "probe_group", r->helpers.probe_group,
+		    sizeof(r->helpers.probe_group)) ||
+	    rb_json_copy_str(o, "probe_instance", r->helpers.probe_inst,
+		    sizeof(r->helpers.probe_inst)) ||
+	    rb_json_copy_str(o, "phase", r->phase, sizeof(r->phase)))
 		goto out;
 	if (json_object_object_get_ex(o, "target", &v)) {
 		if (!json_object_is_type(v, json_type_object))

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
+#include "run/timing.h"
 
 #define RB_RUN_DIR "/run/rebind-bench"
 
@@ -34,9 +35,7 @@ struct rb_state_record {
 	char prog[32]; /* ndctl-rebind-bench */
 	char dev[64]; /* namespace0.0, dax0.0 */
 	struct json_object *target; /* owned; NULL until saved */
-	char dyndbg_control[PATH_MAX]; /* "" when dyndbg was not changed */
-	char probe_group[32]; /* "" when no probes were created */
-	char probe_inst[64];
+	struct rb_timing_helpers helpers; /* what timing set up */
 	char phase[32]; /* last step started: "reconfigure", "rebind"... */
 };
 

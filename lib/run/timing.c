@@ -1,10 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "util/log.h"
+#include "run/dyndbg.h"
+#include "run/kmsg-window.h"
+#include "run/kprobe.h"
 #include "run/timing.h"
+#include "util/log.h"
+
+struct rb_timing {
+	unsigned int want; /* requested, mask of enum rb_source */
+	unsigned int active; /* working */
+	bool is_auto;
+	char why[RB_NR_SOURCES][256]; /* by bit number, for missing ones */
+	bool dyndbg_on;
+	struct rb_dyndbg dyndbg;
+	bool kmsg_on;
+	struct rb_kmsg_window kmsg;
+	struct rb_kprobe *probe;
+};
 
 static int bitno(unsigned int bit)
 {
@@ -25,19 +41,26 @@ int rb_timing_parse(const char *arg, unsigned int *mask, bool *is_auto,
 	}
 	while (*p) {
 		size_t n = strcspn(p, ",");
+		unsigned int bit;
 
 		if (n == 4 && !strncmp(p, "kmsg", n))
-			*mask |= RB_SRC_MEMMAP_MS;
+			bit = RB_SRC_MEMMAP_MS;
 		else if (n == 5 && !strncmp(p, "probe", n))
-			*mask |= RB_SRC_MEMMAP_NS;
+			bit = RB_SRC_MEMMAP_NS;
 		else if (n == 4 && !strncmp(p, "wall", n))
-			*mask |= RB_SRC_WALL;
+			bit = RB_SRC_WALL;
 		else {
 			snprintf(err, len,
 				 "--timing: unknown source '%.*s' (auto, or a list of kmsg,probe,wall)",
 				 (int)n, p);
 			return -EINVAL;
 		}
+		if (*mask & bit) {
+			snprintf(err, len, "--timing: '%.*s' listed twice",
+				 (int)n, p);
+			return -EINVAL;
+		}
+		*mask |= bit;
 		p += n;
 		if (*p == ',' && *++p == '\0')
 			break;
@@ -105,14 +128,19 @@ static void open_kmsg(struct rb_timing *t, const char *root)
 	t->active |= RB_SRC_MEMMAP_MS;
 }
 
-int rb_timing_open(struct rb_timing *t, unsigned int mask, bool is_auto,
+int rb_timing_open(struct rb_timing **out, unsigned int mask, bool is_auto,
 		   const char *root, char *err, size_t len)
 {
+	struct rb_timing *t = calloc(1, sizeof(*t));
 	char why[256] = "";
 	unsigned int bit;
 	int rc;
 
-	memset(t, 0, sizeof(*t));
+	*out = NULL;
+	if (!t) {
+		snprintf(err, len, "out of memory");
+		return -ENOMEM;
+	}
 	t->kmsg.fd = -1;
 	t->dyndbg.lock_fd = -1;
 	t->want = mask;
@@ -147,7 +175,59 @@ int rb_timing_open(struct rb_timing *t, unsigned int mask, bool is_auto,
 		rb_timing_close(t);
 		return -ENOENT;
 	}
+	*out = t;
 	return 0;
+}
+
+unsigned int rb_timing_wanted(const struct rb_timing *t)
+{
+	return t->want;
+}
+
+unsigned int rb_timing_active(const struct rb_timing *t)
+{
+	return t->active;
+}
+
+void rb_timing_plan(unsigned int mask, const char *root, int pid,
+		    struct rb_timing_helpers *h)
+{
+	struct rb_dyndbg d;
+	char why[256];
+
+	memset(h, 0, sizeof(*h));
+	/* Only a callsite that is off now gets turned on (and noted). */
+	if ((mask & RB_SRC_MEMMAP_MS) &&
+	    rb_dyndbg_peek(&d, root, why, sizeof(why)) == 0 &&
+	    !strchr(d.flags, 'p'))
+		snprintf(h->dyndbg_control, sizeof(h->dyndbg_control), "%s",
+			 d.control);
+	if (mask & RB_SRC_MEMMAP_NS)
+		rb_kprobe_names(pid, h->probe_group, sizeof(h->probe_group),
+				h->probe_inst, sizeof(h->probe_inst));
+}
+
+int rb_timing_repair(const struct rb_timing_helpers *h, const char *root)
+{
+	int rc, first = 0;
+
+	if (h->dyndbg_control[0]) {
+		rc = rb_dyndbg_repair(root);
+		if (rc)
+			rb_warning("cannot restore dynamic debug in %s: %s",
+				   h->dyndbg_control, strerror(-rc));
+		first = rc;
+	}
+	if (h->probe_group[0]) {
+		rc = rb_kprobe_remove_stale(h->probe_group, h->probe_inst);
+		if (rc)
+			rb_warning("cannot remove tracefs instance %s / kprobe group %s: %s",
+				   h->probe_inst, h->probe_group,
+				   strerror(-rc));
+		if (!first)
+			first = rc;
+	}
+	return first;
 }
 
 void rb_timing_note_missing(const struct rb_timing *t,
@@ -261,6 +341,8 @@ int rb_timing_close(struct rb_timing *t)
 {
 	int rc = 0;
 
+	if (!t)
+		return 0;
 	if (t->kmsg_on) {
 		rb_kmsg_close(&t->kmsg);
 		t->kmsg_on = false;
@@ -274,6 +356,6 @@ int rb_timing_close(struct rb_timing *t)
 		t->dyndbg_on = false;
 	}
 	rb_kprobe_close(t->probe);
-	t->probe = NULL;
+	free(t);
 	return rc;
 }

@@ -12,25 +12,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include "results/document.h"
-#include "run/dyndbg.h"
-#include "run/kmsg-window.h"
-#include "run/kprobe.h"
 
 #define RB_SRC_WALL (RB_SRC_UNBIND_NS | RB_SRC_BIND_NS)
 #define RB_SRC_ALL (RB_SRC_MEMMAP_MS | RB_SRC_MEMMAP_NS | RB_SRC_WALL)
 
-struct rb_timing {
-	unsigned int want; /* requested, mask of enum rb_source */
-	unsigned int active; /* working */
-	bool is_auto;
-	char why[RB_NR_SOURCES][256]; /* by bit number, for missing ones */
-	bool dyndbg_on;
-	struct rb_dyndbg dyndbg;
-	bool kmsg_on;
-	struct rb_kmsg_window kmsg;
-	struct rb_kprobe *probe;
-	char probe_group[32], probe_inst[64];
+/* The open sources of a run; only timing.c looks inside. */
+struct rb_timing;
+
+/*
+ * What a run is about to change in the kernel for its sources, written to
+ * the run's state record before the change so that the next run can undo
+ * it after a SIGKILL.
+ */
+struct rb_timing_helpers {
+	char dyndbg_control[PATH_MAX]; /* "" when dyndbg is left alone */
+	char probe_group[32]; /* "" when no kprobes are created */
+	char probe_inst[64];
 };
 
 /*
@@ -51,8 +50,26 @@ unsigned int rb_eta_seconds(unsigned int done, unsigned int total,
  * Set up the sources in @mask below @root (see sysroot.h). Returns 0 when
  * at least one works, -ENOENT when none does (reason in @err).
  */
-int rb_timing_open(struct rb_timing *t, unsigned int mask, bool is_auto,
+int rb_timing_open(struct rb_timing **out, unsigned int mask, bool is_auto,
 		   const char *root, char *err, size_t len);
+
+/* The sources asked for, and those that work: masks of enum rb_source. */
+unsigned int rb_timing_wanted(const struct rb_timing *t);
+unsigned int rb_timing_active(const struct rb_timing *t);
+
+/*
+ * Fill @h with what rb_timing_open(@mask) below @root is going to change
+ * in this process (pid @pid). Changes nothing.
+ */
+void rb_timing_plan(unsigned int mask, const char *root, int pid,
+		    struct rb_timing_helpers *h);
+
+/*
+ * Undo what a killed run's @h says it changed: dynamic debug flags, the
+ * kprobes and the trace instance. Warns about what stays; returns 0 or
+ * the -errno of the first failure.
+ */
+int rb_timing_repair(const struct rb_timing_helpers *h, const char *root);
 
 /* Record the reasons for the missing sources in @cfg. */
 void rb_timing_note_missing(const struct rb_timing *t,
@@ -68,7 +85,10 @@ int rb_timing_arm(struct rb_timing *t);
 void rb_timing_collect(struct rb_timing *t, uint64_t expected,
 		       struct rb_sample *s, struct rb_warnings *w);
 
-/* Restore dynamic debug and remove the probes. Returns 0 or -errno. */
+/*
+ * Restore dynamic debug, remove the probes and free @t (NULL is fine).
+ * Returns 0 or -errno.
+ */
 int rb_timing_close(struct rb_timing *t);
 
 #endif /* RB_TIMING_H */

@@ -9,7 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* $RB_SYSROOT, or "" when unset: what live code passes as @root. */
+/*
+ * What live code passes as @root: "" in the programs. Only the test build
+ * (RB_TEST_HOOKS, sysroot-env.c) takes it from $RB_SYSROOT, so that no
+ * environment variable can redirect a root program's /proc, /sys, /run.
+ */
 const char *rb_sysroot(void);
 
 /* @root + printf(@fmt); the caller frees. NULL on allocation failure. */
@@ -24,12 +28,5 @@ bool rb_root_exists(const char *root, const char *path);
  */
 int rb_root_read_line(const char *root, const char *path, char *buf,
 		      size_t len);
-
-/*
- * Everything @fd (or the file @path) holds, NUL-terminated, at most @max
- * bytes. Returns NULL with errno set (EFBIG above @max); @lenp may be NULL.
- */
-char *rb_read_fd(int fd, size_t max, size_t *lenp);
-char *rb_read_file(const char *path, size_t max, size_t *lenp);
 
 #endif /* RB_SYSROOT_H */

@@ -22,11 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
-#include "compare.h"
-#include "exit-codes.h"
-#include "log.h"
-#include "svg-plot.h"
+#include "cmd/prog.h"
+#include "rebind-bench.h"
+#include "report/compare.h"
+#include "util/exit-codes.h"
+#include "util/log.h"
+#include "report/svg-plot.h"
 #include "unit.h"
 
 static void check_near(double got, double want, double tol, const char *what)
@@ -510,7 +511,7 @@ static void test_import(void)
 	if (fd >= 0)
 		close(fd);
 	snprintf(log, sizeof(log), "%s/import-fsdax-31.dmesg.log", dir);
-	if (!CHECK(rb_cmd_import(RB_PROG_NDCTL, 6, (char **)argv) ==
+	if (!CHECK(rb_cmd_import(&rb_ndctl_prog, 6, (char **)argv) ==
 		   RB_EXIT_OK, "import the captured log"))
 		return;
 	doc = rb_document_load(out, err, sizeof(err));
@@ -546,7 +547,7 @@ static int run(int argc, const char **argv)
 
 	fflush(stdout);
 	dup2(null, STDOUT_FILENO);
-	rc = rb_cmd_compare(RB_PROG_NDCTL, argc, (char **)argv);
+	rc = rb_cmd_compare(&rb_ndctl_prog, argc, (char **)argv);
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);

@@ -11,11 +11,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "cli.h"
-#include "document.h"
-#include "exit-codes.h"
-#include "import.h"
-#include "stats.h"
+#include "cmd/prog.h"
+#include "rebind-bench.h"
+#include "results/document.h"
+#include "util/exit-codes.h"
+#include "klog/import.h"
+#include "results/stats.h"
 #include "unit.h"
 
 static const char *fixtures;
@@ -469,7 +470,7 @@ static int run_cmd(const char *out, int argc, char **argv)
 		return -1;
 	dup2(fd, 1);
 	close(fd);
-	rc = rb_cmd_import(RB_PROG_NDCTL, argc, argv);
+	rc = rb_cmd_import(&rb_ndctl_prog, argc, argv);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);

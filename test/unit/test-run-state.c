@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "run-state.h"
+#include "run/run-state.h"
 #include "unit.h"
 
 int main(void)
@@ -52,15 +52,15 @@ int main(void)
 	strcpy(a.rec.dev, "namespace0.0");
 	a.rec.target = json_tokener_parse(
 		"{\"kind\":\"nd\",\"dev\":\"namespace0.0\",\"mode\":\"fsdax\"}");
-	strcpy(a.rec.dyndbg_control, "/proc/dynamic_debug/control");
-	strcpy(a.rec.probe_group, "rb_bench_42");
-	strcpy(a.rec.probe_inst, "rebind_bench_42");
+	strcpy(a.rec.helpers.dyndbg_control, "/proc/dynamic_debug/control");
+	strcpy(a.rec.helpers.probe_group, "rebind_bench_42");
+	strcpy(a.rec.helpers.probe_inst, "rebind_bench_42");
 	CHECK(rb_run_state_phase(&a, "rebind") == 0, "record: saved");
 	CHECK(rb_run_state_find_stale(&a, &r) == 1, "record: found again");
 	CHECK(r.pid == 42 && !strcmp(r.dev, "namespace0.0") &&
 	      !strcmp(r.phase, "rebind") &&
-	      !strcmp(r.probe_inst, "rebind_bench_42") &&
-	      !strcmp(r.dyndbg_control, "/proc/dynamic_debug/control"),
+	      !strcmp(r.helpers.probe_inst, "rebind_bench_42") &&
+	      !strcmp(r.helpers.dyndbg_control, "/proc/dynamic_debug/control"),
 	      "record: fields round trip");
 	CHECK(r.target && !strcmp(json_object_get_string(
 		json_object_object_get(r.target, "mode")), "fsdax"),

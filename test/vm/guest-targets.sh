@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# The target layer (lib/target.h) against the real kernel, driven step by
+# The target layer (lib/target/target.h) against the real kernel, driven step by
 # step through rb-target-check, with independent oracles after each step:
 # `ndctl list -N` / `daxctl list` for the configuration, the sysfs driver
 # links for the binding, and the raw memmap_init_zone_device lines of the
