@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <daxctl/libdaxctl.h>
 #include "util/log.h"
+#include "util/json.h"
 #include "target/target-priv.h"
 
 /* memremap_compat_align(): the smallest granule of a device's range. */
@@ -418,23 +419,19 @@ static int dax_restore(struct rb_target *t)
 static int dax_save(struct rb_target *t, struct json_object *rec)
 {
 	struct dax_target *dt = to_dax(t);
+	int rc;
 
-	json_object_object_add(rec, "kind", json_object_new_string("dax"));
-	json_object_object_add(rec, "dev", json_object_new_string(t->name));
-	json_object_object_add(rec, "mode", json_object_new_string("devdax"));
-	json_object_object_add(rec, "align",
-			       json_object_new_uint64(dt->orig_align));
-	json_object_object_add(rec, "bound",
+	rc = rb_json_put_str(rec, "kind", "dax");
+	rc = rc ?: rb_json_put_str(rec, "dev", t->name);
+	rc = rc ?: rb_json_put_str(rec, "mode", "devdax");
+	rc = rc ?: rb_json_put_u64(rec, "align", dt->orig_align);
+	rc = rc ?: rb_json_put(rec, "bound",
 			       json_object_new_boolean(dt->orig_bound));
-	json_object_object_add(rec, "bind_dev",
-			       json_object_new_string(t->name));
-	json_object_object_add(rec, "driver",
-			       json_object_new_string("device_dax"));
-	json_object_object_add(rec, "parent",
-			       json_object_new_string(dt->parent));
-	json_object_object_add(rec, "size",
-			       json_object_new_uint64(dt->ident_size));
-	return 0;
+	rc = rc ?: rb_json_put_str(rec, "bind_dev", t->name);
+	rc = rc ?: rb_json_put_str(rec, "driver", "device_dax");
+	rc = rc ?: rb_json_put_str(rec, "parent", dt->parent);
+	rc = rc ?: rb_json_put_u64(rec, "size", dt->ident_size);
+	return rc;
 }
 
 static void dax_close(struct rb_target *t)
@@ -488,14 +485,14 @@ int rb_dax_target_from_saved(struct json_object *rec,
 			     const struct rb_target_opts *opts,
 			     struct rb_target **out, char *err, size_t errlen)
 {
-	const char *dev = rb_json_str(rec, "dev");
+	const char *dev = rb_json_get_str(rec, "dev");
 	uint64_t align, size;
 	struct dax_target *dt;
 	bool bound;
 
-	if (!dev || !rb_json_u64(rec, "align", &align) ||
-	    !rb_json_u64(rec, "size", &size) ||
-	    !rb_json_bool(rec, "bound", &bound)) {
+	if (!dev || !rb_json_get_u64(rec, "align", &align) ||
+	    !rb_json_get_u64(rec, "size", &size) ||
+	    !rb_json_get_bool(rec, "bound", &bound)) {
 		snprintf(err, errlen, "saved dax target record is incomplete");
 		return -EINVAL;
 	}

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <ndctl/libndctl.h>
 #include "util/log.h"
+#include "util/json.h"
 #include "target/target-priv.h"
 
 
@@ -450,24 +451,21 @@ static int nd_save(struct rb_target *t, struct json_object *rec)
 {
 	struct nd_target *nt = to_nd(t);
 	struct rb_nd_config *o = &nt->orig;
+	int rc;
 
-	json_object_object_add(rec, "kind", json_object_new_string("nd"));
-	json_object_object_add(rec, "dev", json_object_new_string(t->name));
-	json_object_object_add(rec, "mode", json_object_new_string(o->mode));
-	json_object_object_add(rec, "map", json_object_new_string(o->map));
-	json_object_object_add(rec, "align", json_object_new_uint64(o->align));
-	json_object_object_add(rec, "native",
+	rc = rb_json_put_str(rec, "kind", "nd");
+	rc = rc ?: rb_json_put_str(rec, "dev", t->name);
+	rc = rc ?: rb_json_put_str(rec, "mode", o->mode);
+	rc = rc ?: rb_json_put_str(rec, "map", o->map);
+	rc = rc ?: rb_json_put_u64(rec, "align", o->align);
+	rc = rc ?: rb_json_put(rec, "native",
 			       json_object_new_boolean(o->native));
-	json_object_object_add(rec, "bound", json_object_new_boolean(o->bound));
-	json_object_object_add(rec, "bind_dev",
-			       json_object_new_string(nt->st.bind_dev));
-	json_object_object_add(rec, "driver",
-			       json_object_new_string(nt->st.driver));
-	json_object_object_add(rec, "resource",
-			       json_object_new_uint64(nt->ident_res));
-	json_object_object_add(rec, "size",
-			       json_object_new_uint64(nt->ident_size));
-	return 0;
+	rc = rc ?: rb_json_put(rec, "bound", json_object_new_boolean(o->bound));
+	rc = rc ?: rb_json_put_str(rec, "bind_dev", nt->st.bind_dev);
+	rc = rc ?: rb_json_put_str(rec, "driver", nt->st.driver);
+	rc = rc ?: rb_json_put_u64(rec, "resource", nt->ident_res);
+	rc = rc ?: rb_json_put_u64(rec, "size", nt->ident_size);
+	return rc;
 }
 
 static void nd_close(struct rb_target *t)
@@ -519,19 +517,19 @@ int rb_nd_target_from_saved(struct json_object *rec,
 			    const struct rb_target_opts *opts,
 			    struct rb_target **out, char *err, size_t errlen)
 {
-	const char *dev = rb_json_str(rec, "dev");
-	const char *mode = rb_json_str(rec, "mode");
-	const char *map = rb_json_str(rec, "map");
+	const char *dev = rb_json_get_str(rec, "dev");
+	const char *mode = rb_json_get_str(rec, "mode");
+	const char *map = rb_json_get_str(rec, "map");
 	uint64_t align, res, size;
 	bool native, bound;
 	struct rb_target *t;
 	struct nd_target *nt;
 
-	if (!dev || !mode || !map || !rb_json_u64(rec, "align", &align) ||
-	    !rb_json_u64(rec, "resource", &res) ||
-	    !rb_json_u64(rec, "size", &size) ||
-	    !rb_json_bool(rec, "native", &native) ||
-	    !rb_json_bool(rec, "bound", &bound)) {
+	if (!dev || !mode || !map || !rb_json_get_u64(rec, "align", &align) ||
+	    !rb_json_get_u64(rec, "resource", &res) ||
+	    !rb_json_get_u64(rec, "size", &size) ||
+	    !rb_json_get_bool(rec, "native", &native) ||
+	    !rb_json_get_bool(rec, "bound", &bound)) {
 		snprintf(err, errlen, "saved nd target record is incomplete");
 		return -EINVAL;
 	}

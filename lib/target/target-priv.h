@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Internals shared by the target implementations, lowest first:
- *   target-util.c    names, errors, record getters, library log routing
+ *   target-util.c    names, errors, target arrays, library log routing
  *   target-sysfs.c   sysfs attribute and driver-file access below the root
  *   target-busy.c    is a block or dax device in use
  *   target-caps.c    does this kernel have a driver, a mode, an align
@@ -190,10 +190,5 @@ int rb_nd_target_from_saved(struct json_object *rec,
 int rb_dax_target_from_saved(struct json_object *rec,
 			     const struct rb_target_opts *opts,
 			     struct rb_target **out, char *err, size_t errlen);
-
-/* Small JSON getters for records: NULL / false when missing. */
-const char *rb_json_str(struct json_object *obj, const char *key);
-bool rb_json_u64(struct json_object *obj, const char *key, uint64_t *val);
-bool rb_json_bool(struct json_object *obj, const char *key, bool *val);
 
 #endif /* RB_TARGET_PRIV_H */

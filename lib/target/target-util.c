@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The leaf helpers every target file uses: name copying and parsing, the
- * one-line error of a target, the getters of saved records, and the routing
+ * one-line error of a target, freeing target arrays, and the routing
  * of the pmem libraries' own messages into the tool's log.
  */
 #include <errno.h>
@@ -119,36 +119,4 @@ void rb_kmod_quiet(struct kmod_ctx *ctx)
 		return;
 	kmod_set_log_fn(ctx, kmod_log, NULL);
 	kmod_set_log_priority(ctx, rb_verbose() ? PRIO_DEBUG : PRIO_ERR);
-}
-
-const char *rb_json_str(struct json_object *obj, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-bool rb_json_u64(struct json_object *obj, const char *key, uint64_t *val)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		return false;
-	*val = json_object_get_uint64(v);
-	return true;
-}
-
-bool rb_json_bool(struct json_object *obj, const char *key, bool *val)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_boolean))
-		return false;
-	*val = json_object_get_boolean(v);
-	return true;
 }
