@@ -11,8 +11,8 @@
 #include <string.h>
 #include "run/dyndbg.h"
 #include "run/guards.h"
-#include "run/kconfig.h"
 #include "util/file-io.h"
+#include "util/kconfig.h"
 #include "util/sysroot.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -108,13 +108,131 @@ static void enabled_options(const struct rb_kconfig *kc,
 					 used ? ", " : "", names[i]);
 }
 
-static int check_kconfig(struct rb_warnings *w, const struct rb_kconfig *kc)
+/* parameq(): '-' and '_' are the same in a parameter's name. */
+static bool param_name_is(const char *tok, size_t len, const char *name)
+{
+	size_t i;
+
+	if (strlen(name) != len)
+		return false;
+	for (i = 0; i < len; i++) {
+		char a = tok[i] == '-' ? '_' : tok[i];
+		char b = name[i] == '-' ? '_' : name[i];
+
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
+/* kstrtobool(): 1, 0, or -1 for what the kernel would not take. */
+static int parse_bool(const char *v)
+{
+	if (strchr("yYtT1", v[0]) && v[0])
+		return 1;
+	if (strchr("nNfF0", v[0]) && v[0])
+		return 0;
+	if ((v[0] == 'o' || v[0] == 'O') && (v[1] == 'n' || v[1] == 'N'))
+		return 1;
+	if ((v[0] == 'o' || v[0] == 'O') && (v[1] == 'f' || v[1] == 'F'))
+		return 0;
+	return -1;
+}
+
+int rb_cmdline_bool(const char *cmdline, const char *name)
+{
+	const char *p = cmdline;
+	int val = -1;
+
+	while (*p) {
+		char tok[256], *eq;
+		bool quoted = false;
+		size_t n = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		/* next_arg(): quotes group, and are not part of the value */
+		for (; *p && (quoted || !strchr(" \t\n", *p)); p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (n + 1 < sizeof(tok))
+				tok[n++] = *p;
+		}
+		tok[n] = '\0';
+		if (!strcmp(tok, "--"))
+			break; /* the rest is init's */
+		eq = strchr(tok, '=');
+		/* early_param(): a bare name hands kstrtobool() NULL */
+		if (!eq || !param_name_is(tok, eq - tok, name))
+			continue;
+		if (parse_bool(eq + 1) >= 0)
+			val = parse_bool(eq + 1);
+	}
+	return val;
+}
+
+/*
+ * Is a boot-time debug facility on: built (@config), and switched on by
+ * the last @param= or, without one, by its default option @def_on.
+ * Appends "what (why)" to @buf.
+ */
+static bool facility_on(const struct rb_kconfig *kc, const char *cmdline,
+			const char *config, const char *param,
+			const char *def_on, char *buf, size_t len)
+{
+	int v = rb_cmdline_bool(cmdline, param);
+	size_t used = strlen(buf);
+
+	if (config && !rb_kconfig_enabled(kc, config))
+		return false;
+	if (v == 0 || (v < 0 && !(def_on && rb_kconfig_enabled(kc, def_on))))
+		return false;
+	if (used >= len)
+		return true;
+	if (v > 0)
+		snprintf(buf + used, len - used, "%s%s (on the command line)",
+			 used ? ", " : "", param);
+	else
+		snprintf(buf + used, len - used, "%s%s (CONFIG_%s=y)",
+			 used ? ", " : "", param, def_on);
+	return true;
+}
+
+/*
+ * Boot-time options that add work to page allocation and freeing, only
+ * when the running kernel has them on: CONFIG_PAGE_POISONING and friends
+ * are built into stock kernels but off unless enabled at boot.
+ */
+static void active_debug(const struct rb_kconfig *kc, const char *root,
+			 char *buf, size_t len)
+{
+	char cmdline[4096] = "";
+	bool poison, pagealloc;
+
+	buf[0] = '\0';
+	if (rb_root_read_line(root, "/proc/cmdline", cmdline,
+			      sizeof(cmdline)) < 0)
+		cmdline[0] = '\0';
+	pagealloc = facility_on(kc, cmdline, "DEBUG_PAGEALLOC",
+				"debug_pagealloc",
+				"DEBUG_PAGEALLOC_ENABLE_DEFAULT", buf, len);
+	poison = facility_on(kc, cmdline, "PAGE_POISONING", "page_poison",
+			     NULL, buf, len);
+	/* debug_pagealloc poisons where the arch cannot unmap pages */
+	poison |= pagealloc && rb_kconfig_enabled(kc, "PAGE_POISONING") &&
+		  !rb_kconfig_enabled(kc, "ARCH_SUPPORTS_DEBUG_PAGEALLOC");
+	/* init_mem_debugging_and_hardening(): poisoning wins over it */
+	if (!poison)
+		facility_on(kc, cmdline, NULL, "init_on_free",
+			    "INIT_ON_FREE_DEFAULT_ON", buf, len);
+}
+
+static int check_kconfig(struct rb_warnings *w, const struct rb_kconfig *kc,
+			 const char *root)
 {
 	static const char *const sanitizers[] = { "KASAN", "KMSAN", "KCSAN" };
-	static const char *const debug_vm[] = {
-		"DEBUG_VM", "PAGE_POISONING", "DEBUG_PAGEALLOC",
-	};
-	char list[256];
+	char list[256], active[512];
+	bool debug_vm;
 	int rc;
 
 	if (!kc)
@@ -129,12 +247,16 @@ static int check_kconfig(struct rb_warnings *w, const struct rb_kconfig *kc)
 		if (rc)
 			return rc;
 	}
-	enabled_options(kc, debug_vm, ARRAY_SIZE(debug_vm), list,
-			sizeof(list));
-	if (*list)
+	debug_vm = rb_kconfig_enabled(kc, "DEBUG_VM");
+	active_debug(kc, root, active, sizeof(active));
+	if (debug_vm)
 		return rb_warn(w, "debug-vm-kernel",
-			       "kernel built with %s: debug checks add per-page cost to memmap initialisation (poisoning and pagealloc debugging only when enabled at boot)",
-			       list);
+			       "kernel built with CONFIG_DEBUG_VM: its checks add per-page cost to memmap initialisation%s%s",
+			       *active ? "; also on: " : "", active);
+	if (*active)
+		return rb_warn(w, "debug-vm-kernel",
+			       "kernel runs with %s: they add work to every page allocated and freed; timings are not comparable with a kernel without them",
+			       active);
 	return 0;
 }
 
@@ -272,7 +394,7 @@ int rb_guards_check(struct rb_warnings *w, const char *root,
 	int lost = 0, rc;
 
 	rc = *tracing ? check_page_ref(w, root, tracing) : 0;
-	rc = rc ?: check_kconfig(w, kc);
+	rc = rc ?: check_kconfig(w, kc, root);
 	rc = rc ?: check_governor(w, root);
 	if (rc)
 		return rc;

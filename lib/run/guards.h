@@ -17,7 +17,9 @@ struct rb_kconfig;
  * Appends warnings to @w:
  *   page-ref-tracepoint-enabled  page_ref_set on in tracefs or an instance
  *   sanitized-kernel             KASAN, KMSAN or KCSAN
- *   debug-vm-kernel              DEBUG_VM, PAGE_POISONING, DEBUG_PAGEALLOC
+ *   debug-vm-kernel              DEBUG_VM built in, or on at boot (command
+ *                                line or config default): page_poison,
+ *                                debug_pagealloc, init_on_free
  *   cpufreq-governor             a CPU's governor is not "performance"
  *   dyndbg-unavailable           no control file or no callsite
  *   kprobes-unavailable          no kprobe_events, or lockdown forbids them
@@ -28,5 +30,13 @@ struct rb_kconfig;
  */
 int rb_guards_check(struct rb_warnings *w, const char *root,
 		    const struct rb_kconfig *kc);
+
+/*
+ * The last "@name=value" of the kernel command line @cmdline (as in
+ * /proc/cmdline; '-' and '_' alike, quotes honoured, nothing after "--")
+ * read the way kstrtobool() reads it: 1, 0, or -1 when absent or not a
+ * boolean.
+ */
+int rb_cmdline_bool(const char *cmdline, const char *name);
 
 #endif /* RB_GUARDS_H */

@@ -18,7 +18,11 @@
 #include <sys/stat.h>
 #include <daxctl/libdaxctl.h>
 #include "util/log.h"
+#include "util/json.h"
 #include "target/target-priv.h"
+
+/* memremap_compat_align(): the smallest granule of a device's range. */
+#define COMPAT_ALIGN (2ULL << 20)
 
 struct dax_target {
 	struct rb_target t;
@@ -46,8 +50,8 @@ static struct dax_target *to_dax(struct rb_target *t)
 static void dax_path(const char *dev, const char *attr, char *buf,
 		     size_t len)
 {
-	snprintf(buf, len, RB_DAX_DEVICES "/%s%s%s", dev, attr ? "/" : "",
-		 attr ? attr : "");
+	rb_sys_path(buf, len, RB_DAX_DEVICES "/%s%s%s", dev, attr ? "/" : "",
+		    attr ? attr : "");
 }
 
 static int read_int(const char *dev, const char *attr, int def)
@@ -128,7 +132,8 @@ static void parent_namespace(const char *parent, char *ns, size_t len)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s/namespace", parent);
+	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s/namespace",
+		    parent);
 	if (rb_sysfs_read(path, ns, len) < 0)
 		ns[0] = '\0';
 }
@@ -245,8 +250,8 @@ static int dax_bind(struct rb_target *t)
 	if (!dt->is_static) {
 		char path[PATH_MAX];
 
-		snprintf(path, sizeof(path),
-			 "/sys/bus/dax/drivers/device_dax/new_id");
+		rb_sys_path(path, sizeof(path),
+			    "/sys/bus/dax/drivers/device_dax/new_id");
 		rb_sysfs_write(path, t->name);
 		if (on_device_dax(t->name))
 			return 0;
@@ -286,12 +291,40 @@ static int set_align(struct rb_target *t, uint64_t align)
 }
 
 /*
- * The kernel's rule for a dynamic device (dax bus align_store): a page
- * table size (4K, 2M or 1G on x86) that divides the device's size, so
- * that a bad value is refused before the device is unbound.
+ * The sum of the lengths of @dev's ranges (mappingN/start..end) that are
+ * not multiples of @granule, or -ENOENT when it lists none (static).
+ */
+static int misaligned_ranges(const char *dev, uint64_t granule)
+{
+	char path[PATH_MAX];
+	uint64_t start, end;
+	int i, bad = 0;
+
+	for (i = 0;; i++) {
+		rb_sys_path(path, sizeof(path),
+			    RB_DAX_DEVICES "/%s/mapping%d/start", dev, i);
+		if (rb_sysfs_read_u64(path, &start) < 0)
+			break;
+		rb_sys_path(path, sizeof(path),
+			    RB_DAX_DEVICES "/%s/mapping%d/end", dev, i);
+		if (rb_sysfs_read_u64(path, &end) < 0 || end < start)
+			break;
+		if ((end - start + 1) % granule)
+			bad++;
+	}
+	return i ? bad : -ENOENT;
+}
+
+/*
+ * The kernel's rule for a dynamic device (dax bus align_store,
+ * dax_align_valid(), dev_dax_validate_align()): a page table size, 2M and
+ * 1G only with transparent huge pages, and every range a multiple of
+ * max(align, 2M). A bad value is refused before the device is unbound.
  */
 static int check_dynamic_align(struct rb_target *t, uint64_t align)
 {
+	uint64_t granule = align > COMPAT_ALIGN ? align : COMPAT_ALIGN;
+	char path[PATH_MAX];
 	struct dax_state ds;
 	int rc;
 
@@ -299,13 +332,20 @@ static int check_dynamic_align(struct rb_target *t, uint64_t align)
 		return rb_fail(t, -EINVAL,
 			       "%s: align %llu is not a page size the kernel maps (4K, 2M or 1G)",
 			       t->name, (unsigned long long)align);
+	rb_sys_path(path, sizeof(path), "/sys/kernel/mm/transparent_hugepage");
+	if (align > 4096 && access(path, F_OK) != 0)
+		return rb_fail(t, -RB_ENOCAP,
+			       "%s: align %lluM needs transparent huge pages, which this kernel lacks (CONFIG_TRANSPARENT_HUGEPAGE); use --align 4K",
+			       t->name, (unsigned long long)(align >> 20));
 	rc = target_state(t, &ds);
 	if (rc < 0)
 		return rc;
-	if (ds.size % align)
-		return rb_fail(t, -EINVAL,
-			       "%s: align %llu does not divide its size %llu",
+	rc = misaligned_ranges(t->name, granule);
+	if (rc > 0 || (rc == -ENOENT && ds.size % granule))
+		return rb_fail(t, -RB_ENOCAP,
+			       "%s: align %llu does not divide its %s (size %llu); the kernel would refuse it",
 			       t->name, (unsigned long long)align,
+			       rc > 0 ? "ranges" : "size",
 			       (unsigned long long)ds.size);
 	return 0;
 }
@@ -314,7 +354,11 @@ static int dax_check_config(struct rb_target *t,
 			    const struct rb_config_req *r)
 {
 	struct dax_target *dt = to_dax(t);
+	int rc;
 
+	rc = rb_cap_mode("dax", t->err, sizeof(t->err));
+	if (rc < 0)
+		return rc;
 	if (r->mode && strcmp(r->mode, "devdax"))
 		return rb_fail(t, -EINVAL,
 			       "%s: a dax-bus device is always devdax; use ndctl-rebind-bench --mode %s on its namespace",
@@ -375,23 +419,19 @@ static int dax_restore(struct rb_target *t)
 static int dax_save(struct rb_target *t, struct json_object *rec)
 {
 	struct dax_target *dt = to_dax(t);
+	int rc;
 
-	json_object_object_add(rec, "kind", json_object_new_string("dax"));
-	json_object_object_add(rec, "dev", json_object_new_string(t->name));
-	json_object_object_add(rec, "mode", json_object_new_string("devdax"));
-	json_object_object_add(rec, "align",
-			       json_object_new_uint64(dt->orig_align));
-	json_object_object_add(rec, "bound",
+	rc = rb_json_put_str(rec, "kind", "dax");
+	rc = rc ?: rb_json_put_str(rec, "dev", t->name);
+	rc = rc ?: rb_json_put_str(rec, "mode", "devdax");
+	rc = rc ?: rb_json_put_u64(rec, "align", dt->orig_align);
+	rc = rc ?: rb_json_put(rec, "bound",
 			       json_object_new_boolean(dt->orig_bound));
-	json_object_object_add(rec, "bind_dev",
-			       json_object_new_string(t->name));
-	json_object_object_add(rec, "driver",
-			       json_object_new_string("device_dax"));
-	json_object_object_add(rec, "parent",
-			       json_object_new_string(dt->parent));
-	json_object_object_add(rec, "size",
-			       json_object_new_uint64(dt->ident_size));
-	return 0;
+	rc = rc ?: rb_json_put_str(rec, "bind_dev", t->name);
+	rc = rc ?: rb_json_put_str(rec, "driver", "device_dax");
+	rc = rc ?: rb_json_put_str(rec, "parent", dt->parent);
+	rc = rc ?: rb_json_put_u64(rec, "size", dt->ident_size);
+	return rc;
 }
 
 static void dax_close(struct rb_target *t)
@@ -445,14 +485,14 @@ int rb_dax_target_from_saved(struct json_object *rec,
 			     const struct rb_target_opts *opts,
 			     struct rb_target **out, char *err, size_t errlen)
 {
-	const char *dev = rb_json_str(rec, "dev");
+	const char *dev = rb_json_get_str(rec, "dev");
 	uint64_t align, size;
 	struct dax_target *dt;
 	bool bound;
 
-	if (!dev || !rb_json_u64(rec, "align", &align) ||
-	    !rb_json_u64(rec, "size", &size) ||
-	    !rb_json_bool(rec, "bound", &bound)) {
+	if (!dev || !rb_json_get_u64(rec, "align", &align) ||
+	    !rb_json_get_u64(rec, "size", &size) ||
+	    !rb_json_get_bool(rec, "bound", &bound)) {
 		snprintf(err, errlen, "saved dax target record is incomplete");
 		return -EINVAL;
 	}
@@ -482,7 +522,7 @@ static void explain_clash(const char *name, char *err, size_t errlen)
 	if (ns[0] && rb_nd_state_read(ns, &st) == 0 &&
 	    !strcmp(st.holder, name))
 		snprintf(child, sizeof(child), "%s", st.chardev);
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s", name);
+	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s", name);
 	if (child[0])
 		snprintf(err, errlen,
 			 "%s is an nd-bus device (devdax personality of %s, driver dax_pmem); its dax-bus device is %s: pass %s, or %s to ndctl-rebind-bench",
@@ -572,7 +612,10 @@ static int resolve_one(struct daxctl_ctx *ctx, const char *name,
 	}
 	if (found)
 		return 0;
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s", want);
+	/* No dax-bus device at all may mean no device-dax in this kernel */
+	if (rb_cap_mode("dax", err, errlen) < 0)
+		return -ENODEV;
+	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s", want);
 	if (!all && access(path, F_OK) == 0)
 		explain_clash(want, err, errlen);
 	else if (all)

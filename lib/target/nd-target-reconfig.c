@@ -120,9 +120,11 @@ static int check_align(struct nd_ctx *c, const char *mode, uint64_t align,
 		if (used >= sizeof(list))
 			break;
 	}
-	return fail(c, -EINVAL, "%s: %s align %s is not supported (kernel: %s)",
+	return fail(c, -RB_ENOCAP,
+		    "%s: %s align %s is not supported by %s (it offers %s)",
 		    c->name, mode, size_str(align, one, sizeof(one)),
-		    num ? list : "none listed");
+		    ndctl_region_get_devname(c->region),
+		    num ? list : "none");
 }
 
 static unsigned long pfn_align_at(void *pfn, int i)
@@ -287,9 +289,11 @@ static int validate(struct nd_ctx *c, const struct rb_nd_req *req,
 	else
 		dax = ndctl_region_get_dax_seed(c->region);
 	if (!pfn && !dax)
-		return fail(c, -EOPNOTSUPP,
-			    "%s: the kernel offers no %s seed on this region",
-			    c->name, fsdax ? "pfn (fsdax)" : "dax (devdax)");
+		return fail(c, -RB_ENOCAP,
+			    "%s: %s offers no %s seed: this kernel cannot set up %s there (it needs CONFIG_%s)",
+			    c->name, ndctl_region_get_devname(c->region),
+			    fsdax ? "pfn" : "dax", req->mode,
+			    fsdax ? "NVDIMM_PFN" : "NVDIMM_DAX");
 	*align = req->align;
 	if (!*align) {
 		/* ndctl's defaults: the seed's align, 2M if it has none */
@@ -317,11 +321,14 @@ static int validate(struct nd_ctx *c, const struct rb_nd_req *req,
 	size = ndctl_namespace_get_size(c->ndns);
 	if (rb_nd_geometry(res, size, strcmp(req->map, "mem") != 0, *align,
 			   &nr, &usable) < 0)
-		return fail(c, -EINVAL,
-			    "%s: %s map=%s align %s does not fit in %s (or its start is not 2M aligned)",
+		return fail(c, -RB_ENOCAP,
+			    "%s: %s map=%s align %s does not fit in %s: the info block%s, rounded up to the align, leaves no data (or its start is not 2M aligned); use a smaller --align%s",
 			    c->name, req->mode, req->map,
 			    size_str(*align, a, sizeof(a)),
-			    size_str(size, s, sizeof(s)));
+			    size_str(size, s, sizeof(s)),
+			    strcmp(req->map, "mem") ?
+			    " and the memmap reserve (64 bytes a page)" : "",
+			    strcmp(req->map, "mem") ? " or --map mem" : "");
 	return 0;
 }
 
@@ -329,8 +336,13 @@ static int validate(struct nd_ctx *c, const struct rb_nd_req *req,
 static int get_checked(struct nd_ctx *c, const struct rb_nd_req *req,
 		       uint64_t *align)
 {
-	int rc = get(c);
+	int rc = 0;
 
+	/* raw is what restore() goes back to: never refuse it */
+	if (strcmp(req->mode, "raw"))
+		rc = rb_cap_mode(req->mode, c->err, c->errlen);
+	if (rc == 0)
+		rc = get(c);
 	if (rc == 0 && strcmp(req->mode, "raw"))
 		rc = validate(c, req, align);
 	return rc;

@@ -15,24 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <dirent.h>
 #include <ndctl/libndctl.h>
 #include "util/log.h"
+#include "util/json.h"
 #include "target/target-priv.h"
 
-#define SZ_8K (8ULL << 10)
-#define SZ_2M (2ULL << 20)
-/* Upper bound of sizeof(struct page) the kernel reserves per pfn. */
-#define MAX_STRUCT_PAGE_SIZE 64ULL
-/*
- * memremap_compat_align(): SUBSECTION_SIZE on x86-64 and arm64 (powerpc
- * overrides it with 16M; not handled).
- */
-#define COMPAT_ALIGN SZ_2M
-
-#define ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
-#define ALIGN_DOWN(x, a) ((x) / (a) * (a))
 
 struct nd_target {
 	struct rb_target t;
@@ -46,237 +33,6 @@ static const struct rb_target_ops nd_ops;
 static struct nd_target *to_nd(struct rb_target *t)
 {
 	return (struct nd_target *)t;
-}
-
-static uint64_t page_size(void)
-{
-	return (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
-/*
- * The page count memmap_init_zone_device() prints for one bind. The
- * kernel (nd_pfn_init(), __nvdimm_setup_pfn()) lays a pfn/dax namespace
- * out as:
- *   align'    = max(align, memremap_compat_align())
- *   end_trunc = (res + size) - ALIGN_DOWN(res + size, align')
- *   dataoff   = map=dev: ALIGN(res + 8K + 64 * (size - 8K) / PAGE, align')
- *                        - res
- *               map=mem: ALIGN(res + 8K, align') - res
- * and hands devm_memremap_pages() the range [res, res + size - end_trunc).
- * With map=dev the altmap covers the info block and the memmap, and
- * memmap_init_zone_device() starts after it, so it counts the data pages:
- *   nr_pages = (size - end_trunc - dataoff) / PAGE   (= usable size / PAGE)
- * With map=mem there is no altmap and it counts the whole range:
- *   nr_pages = (size - end_trunc) / PAGE
- * This holds for fsdax (nd_pmem) and static devdax (device_dax reuses the
- * pgmap dax_pmem set up). A raw namespace on a pagemap region is mapped
- * whole without altmap: size / PAGE. Compound devdax pgmaps still count
- * every pfn. Checked in the VM (Debian 6.1): 1 GiB -> 257536 map=dev,
- * 262144 map=mem; 4 GiB -> 1031680 map=dev, 1048576 map=mem, 786432
- * devdax map=dev align=1G.
- */
-int rb_nd_geometry(uint64_t ns_res, uint64_t ns_size, bool map_dev,
-		   uint64_t align, uint64_t *nr_pages, uint64_t *usable)
-{
-	uint64_t pg = page_size(), a, end_trunc, dataoff, range;
-
-	a = align > COMPAT_ALIGN ? align : COMPAT_ALIGN;
-	if (ns_size < SZ_8K || ns_res % COMPAT_ALIGN)
-		return -EINVAL;
-	end_trunc = ns_res + ns_size - ALIGN_DOWN(ns_res + ns_size, a);
-	if (map_dev)
-		dataoff = ALIGN_UP(ns_res + SZ_8K + MAX_STRUCT_PAGE_SIZE *
-				   ((ns_size - SZ_8K) / pg), a) - ns_res;
-	else
-		dataoff = ALIGN_UP(ns_res + SZ_8K, a) - ns_res;
-	range = ns_size - end_trunc;
-	if (dataoff >= range)
-		return -EINVAL;
-	*usable = range - dataoff;
-	*nr_pages = (map_dev ? *usable : range) / pg;
-	return 0;
-}
-
-/* Name of the first directory entry of @dir starting with @prefix. */
-static int first_entry(const char *dir, const char *prefix, char *buf,
-		       size_t len)
-{
-	struct dirent *de;
-	int rc = -ENOENT;
-	DIR *d;
-
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d)) != NULL) {
-		unsigned int a, b;
-
-		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		/* dax children are named daxR.N, skip other dax* files */
-		if (strcmp(prefix, "dax") == 0 &&
-		    !rb_parse_devname(de->d_name, "dax", &a, &b))
-			continue;
-		rb_copy(buf, len, de->d_name);
-		rc = 0;
-		break;
-	}
-	closedir(d);
-	return rc;
-}
-
-/* region and bus device names from the namespace's sysfs path. */
-static int nd_topology(const char *ns, struct rb_nd_state *st)
-{
-	char path[PATH_MAX], real[PATH_MAX], *p, *slash;
-
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s", ns);
-	if (!realpath(path, real))
-		return -ENODEV;
-	p = strrchr(real, '/');
-	if (!p)
-		return -ENODEV;
-	*p = '\0';
-	slash = strrchr(real, '/');
-	rb_copy(st->region, sizeof(st->region), slash ? slash + 1 : real);
-	if (slash)
-		*slash = '\0';
-	slash = strrchr(real, '/');
-	rb_copy(st->bus_dev, sizeof(st->bus_dev), slash ? slash + 1 : real);
-	if (strncmp(st->bus_dev, "ndbus", 5) != 0)
-		return -ENODEV;
-	return 0;
-}
-
-static void read_attr(const char *dev, const char *attr, char *buf,
-		      size_t len)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s/%s", dev, attr);
-	if (rb_sysfs_read(path, buf, len) < 0)
-		buf[0] = '\0';
-}
-
-static int read_u64(const char *dev, const char *attr, uint64_t *val)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s/%s", dev, attr);
-	return rb_sysfs_read_u64(path, val);
-}
-
-static bool is_bound(const char *dev)
-{
-	char path[PATH_MAX], drv[32];
-
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s", dev);
-	return rb_sysfs_driver(path, drv, sizeof(drv)) == 0;
-}
-
-/* fsdax / devdax personality carried by the pfn or nd dax @holder. */
-static void read_personality(struct rb_nd_state *st)
-{
-	struct rb_nd_config *c = &st->cfg;
-	bool dax = strncmp(st->holder, "dax", 3) == 0;
-	uint64_t pg = page_size(), size, res;
-	char buf[32], path[PATH_MAX];
-
-	snprintf(c->mode, sizeof(c->mode), dax ? "devdax" : "fsdax");
-	read_attr(st->holder, "mode", buf, sizeof(buf));
-	snprintf(c->map, sizeof(c->map), "%s",
-		 strcmp(buf, "ram") == 0 ? "mem" : "dev");
-	if (read_u64(st->holder, "align", &c->align) < 0)
-		c->align = 0;
-	c->bound = is_bound(st->holder);
-	snprintf(st->bind_dev, sizeof(st->bind_dev), "%s", st->holder);
-	snprintf(st->driver, sizeof(st->driver), dax ? "dax_pmem" : "nd_pmem");
-
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s", st->holder);
-	if (dax && first_entry(path, "dax", st->chardev,
-			       sizeof(st->chardev)) == 0) {
-		snprintf(path, sizeof(path), RB_DAX_DEVICES "/%s",
-			 st->chardev);
-		if (rb_sysfs_driver(path, st->chardev_driver,
-				    sizeof(st->chardev_driver)) < 0)
-			st->chardev_driver[0] = '\0';
-	}
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s/block", st->holder);
-	if (!dax && first_entry(path, "pmem", st->blockdev,
-				sizeof(st->blockdev)) < 0)
-		st->blockdev[0] = '\0';
-
-	/* Bound: the kernel's own numbers (size/resource read -ENXIO if not) */
-	if (c->bound && read_u64(st->holder, "size", &size) == 0 &&
-	    read_u64(st->holder, "resource", &res) == 0 && res >= st->ns_res) {
-		st->size = size;
-		/*
-		 * map=mem: range = dataoff + size, assuming start_pad 0:
-		 * nd_pfn_init() refuses unaligned starts rather than pad.
-		 */
-		st->nr_pages = (strcmp(c->map, "dev") == 0 ? size :
-				res - st->ns_res + size) / pg;
-		return;
-	}
-	if (rb_nd_geometry(st->ns_res, st->ns_size,
-			   strcmp(c->map, "dev") == 0, c->align,
-			   &st->nr_pages, &st->size) < 0) {
-		st->nr_pages = 0;
-		st->size = 0;
-	}
-}
-
-int rb_nd_state_read(const char *ns, struct rb_nd_state *st)
-{
-	struct rb_nd_config *c = &st->cfg;
-	char buf[64], path[PATH_MAX];
-	int rc;
-
-	memset(st, 0, sizeof(*st));
-	st->numa_node = -1;
-	snprintf(st->ns, sizeof(st->ns), "%s", ns);
-	rc = nd_topology(ns, st);
-	if (rc < 0)
-		return rc;
-	if (read_u64(ns, "size", &st->ns_size) < 0)
-		return -ENODEV;
-	if (read_u64(ns, "resource", &st->ns_res) < 0)
-		st->ns_res = 0;
-	read_attr(ns, "numa_node", buf, sizeof(buf));
-	if (buf[0])
-		st->numa_node = atoi(buf);
-	read_attr(ns, "force_raw", buf, sizeof(buf));
-	st->force_raw = strcmp(buf, "1") == 0;
-	read_attr(ns, "holder", st->holder, sizeof(st->holder));
-
-	if (strncmp(st->holder, "pfn", 3) == 0 ||
-	    strncmp(st->holder, "dax", 3) == 0) {
-		read_personality(st);
-		return 0;
-	}
-	if (st->holder[0]) {
-		/* btt (sector mode): no struct pages, nothing to time */
-		snprintf(c->mode, sizeof(c->mode), "sector");
-		snprintf(st->bind_dev, sizeof(st->bind_dev), "%s", st->holder);
-		snprintf(st->driver, sizeof(st->driver), "nd_pmem");
-		c->bound = is_bound(st->holder);
-		return 0;
-	}
-
-	/* Claim-less: "memory" means pmem_should_map_pages() (pagemap). */
-	read_attr(ns, "mode", buf, sizeof(buf));
-	c->native = strcmp(buf, "memory") == 0;
-	snprintf(c->mode, sizeof(c->mode), c->native ? "fsdax" : "raw");
-	snprintf(c->map, sizeof(c->map), c->native ? "mem" : "");
-	c->bound = is_bound(ns);
-	snprintf(st->bind_dev, sizeof(st->bind_dev), "%s", ns);
-	snprintf(st->driver, sizeof(st->driver), "nd_pmem");
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s/block", ns);
-	if (first_entry(path, "pmem", st->blockdev, sizeof(st->blockdev)) < 0)
-		st->blockdev[0] = '\0';
-	st->size = st->ns_size;
-	st->nr_pages = c->native ? st->ns_size / page_size() : 0;
-	return 0;
 }
 
 static int nd_refresh(struct nd_target *nt)
@@ -407,7 +163,7 @@ static int nd_unbind(struct rb_target *t)
 		return rc;
 	}
 	rc = rb_driver_unbind("nd", st->driver, st->bind_dev);
-	if (rc == -ENODEV && !is_bound(st->bind_dev))
+	if (rc == -ENODEV && !rb_nd_is_bound(st->bind_dev))
 		rc = 0; /* was not bound */
 	if (rc < 0)
 		return rb_fail(t, rc, "%s: unbind %s from %s: %s", t->name,
@@ -429,13 +185,13 @@ static int devdax_child_bind(struct nd_target *nt)
 	char path[PATH_MAX];
 	int rc;
 
-	snprintf(path, sizeof(path), RB_ND_DEVICES "/%s", st->bind_dev);
-	rc = first_entry(path, "dax", st->chardev, sizeof(st->chardev));
+	rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s", st->bind_dev);
+	rc = rb_first_entry(path, "dax", st->chardev, sizeof(st->chardev));
 	if (rc < 0)
 		return rb_fail(&nt->t, -ENXIO,
 			       "%s: %s bound to dax_pmem but created no dax-bus device",
 			       nt->t.name, st->bind_dev);
-	snprintf(path, sizeof(path), RB_DAX_DEVICES "/%s", st->chardev);
+	rb_sys_path(path, sizeof(path), RB_DAX_DEVICES "/%s", st->chardev);
 	if (rb_sysfs_driver(path, st->chardev_driver,
 			    sizeof(st->chardev_driver)) == 0)
 		return 0;
@@ -490,6 +246,19 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* A failed driver bind; a module that cannot be loaded says why. */
+static int bind_failed(struct rb_target *t, int rc, const char *dev,
+		       const char *driver)
+{
+	char why[256];
+
+	if (rc == -ENOENT && rb_cap_driver(driver, why, sizeof(why)) < 0)
+		return rb_fail(t, rc, "%s: bind %s to %s: %s", t->name, dev,
+			       driver, why);
+	return rb_fail(t, rc, "%s: bind %s to %s: %s (see dmesg)", t->name,
+		       dev, driver, strerror(-rc));
+}
+
 static int nd_bind(struct rb_target *t)
 {
 	struct nd_target *nt = to_nd(t);
@@ -503,14 +272,11 @@ static int nd_bind(struct rb_target *t)
 		rc = bind_namespace_method(nt);
 	} else {
 		rc = rb_driver_bind("nd", st->driver, st->bind_dev);
-		if (rc == -EBUSY && is_bound(st->bind_dev))
+		if (rc == -EBUSY && rb_nd_is_bound(st->bind_dev))
 			rc = 0; /* already bound */
 		if (rc < 0)
-			return rb_fail(t, rc,
-				       "%s: bind %s to %s: %s (see dmesg)",
-				       t->name, st->bind_dev, st->driver,
-				       strerror(-rc));
-		if (!is_bound(st->bind_dev))
+			return bind_failed(t, rc, st->bind_dev, st->driver);
+		if (!rb_nd_is_bound(st->bind_dev))
 			return rb_fail(t, -ENXIO, "%s: %s did not bind to %s",
 				       t->name, st->bind_dev, st->driver);
 		st->cfg.bound = true;
@@ -618,7 +384,7 @@ static int restore_binding(struct nd_target *nt, bool bound)
 	if (st->force_raw && !st->cfg.bound) {
 		char path[PATH_MAX];
 
-		snprintf(path, sizeof(path), RB_ND_DEVICES "/%s/force_raw",
+		rb_sys_path(path, sizeof(path), RB_ND_DEVICES "/%s/force_raw",
 			 nt->t.name);
 		rb_sysfs_write(path, "0");
 	}
@@ -685,24 +451,21 @@ static int nd_save(struct rb_target *t, struct json_object *rec)
 {
 	struct nd_target *nt = to_nd(t);
 	struct rb_nd_config *o = &nt->orig;
+	int rc;
 
-	json_object_object_add(rec, "kind", json_object_new_string("nd"));
-	json_object_object_add(rec, "dev", json_object_new_string(t->name));
-	json_object_object_add(rec, "mode", json_object_new_string(o->mode));
-	json_object_object_add(rec, "map", json_object_new_string(o->map));
-	json_object_object_add(rec, "align", json_object_new_uint64(o->align));
-	json_object_object_add(rec, "native",
+	rc = rb_json_put_str(rec, "kind", "nd");
+	rc = rc ?: rb_json_put_str(rec, "dev", t->name);
+	rc = rc ?: rb_json_put_str(rec, "mode", o->mode);
+	rc = rc ?: rb_json_put_str(rec, "map", o->map);
+	rc = rc ?: rb_json_put_u64(rec, "align", o->align);
+	rc = rc ?: rb_json_put(rec, "native",
 			       json_object_new_boolean(o->native));
-	json_object_object_add(rec, "bound", json_object_new_boolean(o->bound));
-	json_object_object_add(rec, "bind_dev",
-			       json_object_new_string(nt->st.bind_dev));
-	json_object_object_add(rec, "driver",
-			       json_object_new_string(nt->st.driver));
-	json_object_object_add(rec, "resource",
-			       json_object_new_uint64(nt->ident_res));
-	json_object_object_add(rec, "size",
-			       json_object_new_uint64(nt->ident_size));
-	return 0;
+	rc = rc ?: rb_json_put(rec, "bound", json_object_new_boolean(o->bound));
+	rc = rc ?: rb_json_put_str(rec, "bind_dev", nt->st.bind_dev);
+	rc = rc ?: rb_json_put_str(rec, "driver", nt->st.driver);
+	rc = rc ?: rb_json_put_u64(rec, "resource", nt->ident_res);
+	rc = rc ?: rb_json_put_u64(rec, "size", nt->ident_size);
+	return rc;
 }
 
 static void nd_close(struct rb_target *t)
@@ -722,9 +485,9 @@ static const struct rb_target_ops nd_ops = {
 	.save = nd_save,
 };
 
-static struct nd_target *nd_target_new(const char *ns,
-				       const struct rb_target_opts *opts,
-				       char *err, size_t errlen)
+struct rb_target *rb_nd_target_new(const char *ns,
+				   const struct rb_target_opts *opts,
+				   char *err, size_t errlen)
 {
 	struct nd_target *nt = calloc(1, sizeof(*nt));
 	int rc;
@@ -747,31 +510,33 @@ static struct nd_target *nd_target_new(const char *ns,
 	nt->orig = nt->st.cfg;
 	nt->ident_res = nt->st.ns_res;
 	nt->ident_size = nt->st.ns_size;
-	return nt;
+	return &nt->t;
 }
 
 int rb_nd_target_from_saved(struct json_object *rec,
 			    const struct rb_target_opts *opts,
 			    struct rb_target **out, char *err, size_t errlen)
 {
-	const char *dev = rb_json_str(rec, "dev");
-	const char *mode = rb_json_str(rec, "mode");
-	const char *map = rb_json_str(rec, "map");
+	const char *dev = rb_json_get_str(rec, "dev");
+	const char *mode = rb_json_get_str(rec, "mode");
+	const char *map = rb_json_get_str(rec, "map");
 	uint64_t align, res, size;
 	bool native, bound;
+	struct rb_target *t;
 	struct nd_target *nt;
 
-	if (!dev || !mode || !map || !rb_json_u64(rec, "align", &align) ||
-	    !rb_json_u64(rec, "resource", &res) ||
-	    !rb_json_u64(rec, "size", &size) ||
-	    !rb_json_bool(rec, "native", &native) ||
-	    !rb_json_bool(rec, "bound", &bound)) {
+	if (!dev || !mode || !map || !rb_json_get_u64(rec, "align", &align) ||
+	    !rb_json_get_u64(rec, "resource", &res) ||
+	    !rb_json_get_u64(rec, "size", &size) ||
+	    !rb_json_get_bool(rec, "native", &native) ||
+	    !rb_json_get_bool(rec, "bound", &bound)) {
 		snprintf(err, errlen, "saved nd target record is incomplete");
 		return -EINVAL;
 	}
-	nt = nd_target_new(dev, opts, err, errlen);
-	if (!nt)
+	t = rb_nd_target_new(dev, opts, err, errlen);
+	if (!t)
 		return -ENODEV;
+	nt = to_nd(t);
 	if (nt->ident_res != res || nt->ident_size != size) {
 		snprintf(err, errlen,
 			 "%s is no longer the namespace of the saved record (resource or size differ)",
@@ -788,150 +553,3 @@ int rb_nd_target_from_saved(struct json_object *rec,
 	return 0;
 }
 
-static bool bus_matches(struct ndctl_bus *bus, const char *want)
-{
-	char id[16];
-
-	if (!want || !strcmp(want, "all"))
-		return true;
-	snprintf(id, sizeof(id), "%u", ndctl_bus_get_id(bus));
-	return !strcmp(want, ndctl_bus_get_provider(bus)) ||
-	       !strcmp(want, ndctl_bus_get_devname(bus)) || !strcmp(want, id);
-}
-
-static bool region_matches(struct ndctl_region *region, const char *want)
-{
-	char id[16];
-
-	if (!want || !strcmp(want, "all"))
-		return true;
-	snprintf(id, sizeof(id), "%u", ndctl_region_get_id(region));
-	return !strcmp(want, ndctl_region_get_devname(region)) ||
-	       !strcmp(want, id);
-}
-
-/* Targets already opened, to skip duplicates ("0.0 namespace0.0"). */
-static bool have_target(struct rb_target **v, int nr, const char *name)
-{
-	int i;
-
-	for (i = 0; i < nr; i++)
-		if (!strcmp(v[i]->name, name))
-			return true;
-	return false;
-}
-
-static int add_target(struct rb_target ***v, int *nr, const char *ns,
-		      const struct rb_target_opts *opts, char *err,
-		      size_t errlen)
-{
-	struct rb_target **nv;
-	struct nd_target *nt;
-
-	if (have_target(*v, *nr, ns))
-		return 0;
-	nt = nd_target_new(ns, opts, err, errlen);
-	if (!nt)
-		return -ENODEV;
-	nv = realloc(*v, (*nr + 1) * sizeof(*nv));
-	if (!nv) {
-		free(nt);
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	nv[(*nr)++] = &nt->t;
-	*v = nv;
-	return 0;
-}
-
-/* One name: "namespaceX.Y", "X.Y" or "all". */
-static int resolve_one(struct ndctl_ctx *ctx, const char *name,
-		       const struct rb_target_filter *f,
-		       const struct rb_target_opts *opts,
-		       struct rb_target ***v, int *nr, char *err,
-		       size_t errlen)
-{
-	bool all = !strcmp(name, "all");
-	struct ndctl_namespace *ndns;
-	struct ndctl_region *region;
-	unsigned int rid, nid;
-	struct ndctl_bus *bus;
-	char want[64];
-	int found = 0, rc;
-
-	if (!all) {
-		if (!rb_parse_devname(name, "namespace", &rid, &nid)) {
-			snprintf(err, errlen,
-				 "'%s' is not a namespace name (namespaceX.Y, X.Y or all)",
-				 name);
-			return -EINVAL;
-		}
-		snprintf(want, sizeof(want), "namespace%u.%u", rid, nid);
-	}
-	ndctl_bus_foreach(ctx, bus) {
-		if (!bus_matches(bus, f ? f->bus : NULL))
-			continue;
-		ndctl_region_foreach(bus, region) {
-			if (!region_matches(region, f ? f->region : NULL))
-				continue;
-			ndctl_namespace_foreach(region, ndns) {
-				const char *dev =
-					ndctl_namespace_get_devname(ndns);
-
-				if (all ? ndctl_namespace_get_size(ndns) == 0 :
-					  strcmp(dev, want) != 0)
-					continue;
-				rc = add_target(v, nr, dev, opts, err, errlen);
-				if (rc < 0)
-					return rc;
-				found++;
-			}
-		}
-	}
-	if (!found) {
-		if (all)
-			snprintf(err, errlen, "no namespace matches%s%s%s%s",
-				 f && f->bus ? " --bus " : "",
-				 f && f->bus ? f->bus : "",
-				 f && f->region ? " --region " : "",
-				 f && f->region ? f->region : "");
-		else
-			snprintf(err, errlen, "%s: no such namespace%s", want,
-				 f && (f->bus || f->region) ?
-				 " (with the --bus/--region filter)" : "");
-		return -ENODEV;
-	}
-	return 0;
-}
-
-int rb_nd_targets_open(char *const *names, int nr_names,
-		       const struct rb_target_filter *filter,
-		       const struct rb_target_opts *opts,
-		       struct rb_target ***out, char *err, size_t errlen)
-{
-	struct rb_target **v = NULL;
-	struct ndctl_ctx *ctx;
-	int i, nr = 0, rc = 0;
-
-	if (nr_names < 1) {
-		snprintf(err, errlen, "no namespace given");
-		return -EINVAL;
-	}
-	rc = ndctl_new(&ctx);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot initialise libndctl: %s",
-			 strerror(-rc));
-		return -ENODEV;
-	}
-	rb_ndctl_quiet(ctx);
-	for (i = 0; i < nr_names && rc == 0; i++)
-		rc = resolve_one(ctx, names[i], filter, opts, &v, &nr, err,
-				 errlen);
-	ndctl_unref(ctx);
-	if (rc < 0) {
-		rb_targets_free(v, nr);
-		return rc;
-	}
-	*out = v;
-	return nr;
-}

@@ -43,17 +43,17 @@ static int disk_devts(const char *disk, dev_t *devts, int max)
 	int nr = 0;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "/sys/class/block/%s/dev", disk);
+	rb_sys_path(path, sizeof(path), "/sys/class/block/%s/dev", disk);
 	if (read_devt(path, &devts[nr]) == 0)
 		nr++;
-	snprintf(path, sizeof(path), "/sys/class/block/%s", disk);
+	rb_sys_path(path, sizeof(path), "/sys/class/block/%s", disk);
 	dir = opendir(path);
 	if (!dir)
 		return nr;
 	while ((de = readdir(dir)) != NULL && nr < max) {
 		if (strncmp(de->d_name, disk, strlen(disk)) != 0)
 			continue;
-		snprintf(path, sizeof(path), "/sys/class/block/%s/%s/dev",
+		rb_sys_path(path, sizeof(path), "/sys/class/block/%s/%s/dev",
 			 disk, de->d_name);
 		if (read_devt(path, &devts[nr]) == 0)
 			nr++;
@@ -76,11 +76,12 @@ static bool devt_in(dev_t devt, const dev_t *devts, int nr)
 static bool find_mount(const dev_t *devts, int nr, char *where, size_t len)
 {
 	unsigned int maj, min;
-	char line[4096], mnt[PATH_MAX];
+	char line[4096], mnt[PATH_MAX], path[PATH_MAX];
 	bool found = false;
 	FILE *f;
 
-	f = fopen("/proc/self/mountinfo", "re");
+	f = fopen(rb_sys_path(path, sizeof(path), "/proc/self/mountinfo"),
+		  "re");
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f)) {
@@ -103,7 +104,7 @@ static bool first_holder(const char *disk, char *holder, size_t len)
 	bool found = false;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "/sys/class/block/%s/holders", disk);
+	rb_sys_path(path, sizeof(path), "/sys/class/block/%s/holders", disk);
 	dir = opendir(path);
 	if (!dir)
 		return false;
@@ -121,7 +122,7 @@ static void proc_comm(const char *pid, char *comm, size_t len)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	rb_sys_path(path, sizeof(path), "/proc/%s/comm", pid);
 	if (rb_sysfs_read(path, comm, len) < 0)
 		snprintf(comm, len, "?");
 }
@@ -134,14 +135,14 @@ static bool fd_uses(const char *pid, mode_t type, const dev_t *devts, int nr)
 	struct stat st;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	rb_sys_path(path, sizeof(path), "/proc/%s/fd", pid);
 	dir = opendir(path);
 	if (!dir)
 		return false;
 	while (!found && (de = readdir(dir)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid,
+		rb_sys_path(path, sizeof(path), "/proc/%s/fd/%s", pid,
 			 de->d_name);
 		if (stat(path, &st) == 0 && (st.st_mode & S_IFMT) == type &&
 		    devt_in(st.st_rdev, devts, nr))
@@ -154,13 +155,13 @@ static bool fd_uses(const char *pid, mode_t type, const dev_t *devts, int nr)
 /* Mappings of device files: the pathname column, checked by st_rdev. */
 static bool maps_use(const char *pid, mode_t type, const dev_t *devts, int nr)
 {
-	char path[64], line[4096 + 128];
+	char path[PATH_MAX], line[4096 + 128];
 	bool found = false;
 	struct stat st;
 	char *name;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+	rb_sys_path(path, sizeof(path), "/proc/%s/maps", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
@@ -182,13 +183,13 @@ static bool maps_use(const char *pid, mode_t type, const dev_t *devts, int nr)
 static bool find_user(mode_t type, const dev_t *devts, int nr, char *why,
 		      size_t len, const char *name)
 {
-	char self[16], comm[64];
+	char self[16], comm[64], path[PATH_MAX];
 	struct dirent *de;
 	bool found = false;
 	DIR *dir;
 
 	snprintf(self, sizeof(self), "%d", (int)getpid());
-	dir = opendir("/proc");
+	dir = opendir(rb_sys_path(path, sizeof(path), "/proc"));
 	if (!dir)
 		return false;
 	while (!found && (de = readdir(dir)) != NULL) {
@@ -232,7 +233,7 @@ int rb_busy_blockdev(const char *disk, char *why, size_t len)
 	if (find_user(S_IFBLK, devts, nr, why, len, disk))
 		return -EBUSY;
 	/* Catches in-kernel exclusive holders the checks above miss. */
-	snprintf(dev, sizeof(dev), "/dev/%s", disk);
+	rb_sys_path(dev, sizeof(dev), "/dev/%s", disk);
 	fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
 	if (fd < 0 && errno == EBUSY) {
 		snprintf(why, len, "/dev/%s is held exclusively", disk);
@@ -248,7 +249,7 @@ int rb_busy_chardev(const char *dax, char *why, size_t len)
 	char path[PATH_MAX];
 	dev_t devt;
 
-	snprintf(path, sizeof(path), RB_DAX_DEVICES "/%s/dev", dax);
+	rb_sys_path(path, sizeof(path), RB_DAX_DEVICES "/%s/dev", dax);
 	if (read_devt(path, &devt) < 0)
 		return 0;
 	if (find_user(S_IFCHR, &devt, 1, why, len, dax))

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internals shared by the target implementations (nd-target*.c,
- * dax-target.c, target.c): sysfs reads and driver writes, busy checks and
- * what sysfs says about a namespace's personality. Not for the loop: it
- * talks to targets through target.h only.
+ * Internals shared by the target implementations, lowest first:
+ *   target-util.c    names, errors, target arrays, library log routing
+ *   target-sysfs.c   sysfs attribute and driver-file access below the root
+ *   target-busy.c    is a block or dax device in use
+ *   target-caps.c    does this kernel have a driver, a mode, an align
+ *   nd-state.c       what sysfs says about a namespace's personality
+ *   nd-target*.c, dax-target.c   the two families of struct rb_target_ops
+ *   target.c         rb_target_from_saved(), the one dispatcher
+ * Not for the loop: it talks to targets through target.h only.
  */
 #ifndef RB_TARGET_PRIV_H
 #define RB_TARGET_PRIV_H
@@ -14,6 +19,7 @@
 #include <json-c/json.h>
 #include "target/target.h"
 
+/* Below rb_sysroot(): see rb_sys_path(). */
 #define RB_ND_DEVICES "/sys/bus/nd/devices"
 #define RB_DAX_DEVICES "/sys/bus/dax/devices"
 
@@ -25,6 +31,14 @@ char *rb_copy(char *dst, size_t len, const char *src);
 
 /* Record a one-line reason in t->err; returns @rc for "return rb_fail()". */
 int rb_fail(struct rb_target *t, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * rb_sysroot() + printf(@fmt) into @buf (truncated to @len): every path of
+ * /sys, /proc and /lib/modules the target layer reads or writes, so that
+ * unit tests can point the readers at a fake tree. Returns @buf.
+ */
+char *rb_sys_path(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
@@ -60,9 +74,37 @@ int rb_nd_wait_probe(const char *bus_dev);
 int rb_busy_blockdev(const char *disk, char *why, size_t len);
 int rb_busy_chardev(const char *dax, char *why, size_t len);
 
-/* Route libndctl / libdaxctl messages to rb_dbg() (one-line errors only). */
+/*
+ * Route libndctl / libdaxctl / libkmod messages to rb_dbg(): shown with
+ * -v only, one line each, never on their own on stderr.
+ */
+struct kmod_ctx;
 void rb_ndctl_quiet(struct ndctl_ctx *ctx);
 void rb_daxctl_quiet(struct daxctl_ctx *ctx);
+void rb_kmod_quiet(struct kmod_ctx *ctx);
+
+/*
+ * A capability the kernel, the region or the namespace lacks: what
+ * check_config() returns for it, so that the run refuses it with
+ * RB_EXIT_ENV (EINVAL and EOPNOTSUPP are the user's mistakes: usage).
+ */
+#define RB_ENOCAP ENOPKG
+
+/*
+ * Is driver @name (nd_pmem, dax_pmem, device_dax, kmem) registered, built
+ * in or loadable? Nothing is loaded. 0, or -RB_ENOCAP with what is missing
+ * ("no dax_pmem module: CONFIG_DEV_DAX_PMEM=m, not installed") in @why. Drivers
+ * not in its table, and kernels that leave nothing to ask, pass.
+ */
+int rb_cap_driver(const char *name, char *why, size_t len);
+
+/*
+ * The drivers @mode binds: "fsdax" and "raw" nd_pmem, "devdax" dax_pmem and
+ * device_dax, "dax" (a dax-bus device) device_dax. 0, or -RB_ENOCAP with
+ * one line for the user in @err: "this kernel has no device-dax support
+ * (...): devdax cannot be measured; ...".
+ */
+int rb_cap_mode(const char *mode, char *err, size_t errlen);
 
 /* "namespace3.1", "3.1" -> region 3, id 1 with @prefix "namespace". */
 bool rb_parse_devname(const char *name, const char *prefix,
@@ -99,6 +141,16 @@ struct rb_nd_state {
 /* Read @ns's state from sysfs; -ENODEV when the namespace is gone. */
 int rb_nd_state_read(const char *ns, struct rb_nd_state *st);
 
+/* Does the nd-bus device @dev have a driver bound? */
+bool rb_nd_is_bound(const char *dev);
+
+/*
+ * Name of the first entry of directory @dir (an rb_sys_path()) that starts
+ * with @prefix; for "dax", only daxR.N device names. -ENOENT when none.
+ */
+int rb_first_entry(const char *dir, const char *prefix, char *buf,
+		   size_t len);
+
 /*
  * memmap_init_zone_device() page count and usable size of a pfn/dax
  * personality, from the namespace geometry the way the kernel lays out
@@ -126,6 +178,11 @@ int rb_nd_apply(const char *ns, const struct rb_nd_req *req, char *err,
 int rb_nd_check(const char *ns, const struct rb_nd_req *req, char *err,
 		size_t errlen);
 
+/* An nd target on @ns, its state read now; NULL with a reason in @err. */
+struct rb_target *rb_nd_target_new(const char *ns,
+				   const struct rb_target_opts *opts,
+				   char *err, size_t errlen);
+
 /* Constructors used by rb_target_from_saved(). */
 int rb_nd_target_from_saved(struct json_object *rec,
 			    const struct rb_target_opts *opts,
@@ -133,10 +190,5 @@ int rb_nd_target_from_saved(struct json_object *rec,
 int rb_dax_target_from_saved(struct json_object *rec,
 			     const struct rb_target_opts *opts,
 			     struct rb_target **out, char *err, size_t errlen);
-
-/* Small JSON getters for records: NULL / false when missing. */
-const char *rb_json_str(struct json_object *obj, const char *key);
-bool rb_json_u64(struct json_object *obj, const char *key, uint64_t *val);
-bool rb_json_bool(struct json_object *obj, const char *key, bool *val);
 
 #endif /* RB_TARGET_PRIV_H */

@@ -394,11 +394,89 @@ static void test_fingerprint(void)
 	json_object_put(fp);
 }
 
+/* Debian's stock config: poisoning and pagealloc debugging built, off. */
+static const char stock_debug_config[] =
+	"CONFIG_HZ=250\nCONFIG_DYNAMIC_DEBUG=y\nCONFIG_KPROBE_EVENTS=y\n"
+	"CONFIG_PAGE_POISONING=y\nCONFIG_DEBUG_PAGEALLOC=y\n"
+	"# CONFIG_DEBUG_PAGEALLOC_ENABLE_DEFAULT is not set\n"
+	"CONFIG_ARCH_SUPPORTS_DEBUG_PAGEALLOC=y\n"
+	"# CONFIG_INIT_ON_FREE_DEFAULT_ON is not set\n"
+	"CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y\n# CONFIG_DEBUG_VM is not set\n";
+
+/* The one debug-vm-kernel text after booting with @cmdline, or "". */
+static const char *boot_debug(struct rb_warnings *w, const char *config,
+			      const char *cmdline)
+{
+	struct rb_kconfig *kc;
+	char line[4096];
+
+	put_gzip("/proc/config.gz", config);
+	snprintf(line, sizeof(line), "BOOT_IMAGE=/vmlinuz ro %s\n", cmdline);
+	put("/proc/cmdline", line);
+	check_guards(w, &kc);
+	rb_kconfig_free(kc);
+	if (w->nr == 1 && !strcmp(w->v[0].id, "debug-vm-kernel"))
+		return w->v[0].text;
+	return w->nr ? "(another warning)" : "";
+}
+
+static void test_boot_debug(void)
+{
+	struct rb_warnings w = { 0 };
+	char cfg[1024];
+	const char *t;
+
+	CHECK(rb_cmdline_bool("a page_poison=1 b", "page_poison") == 1,
+	      "page_poison=1 is on");
+	CHECK(rb_cmdline_bool("page_poison=on page-poison=off",
+			      "page_poison") == 0, "the last one wins, - is _");
+	CHECK(rb_cmdline_bool("page_poison", "page_poison") == -1 &&
+	      rb_cmdline_bool("page_poison=maybe", "page_poison") == -1,
+	      "a bare name or a non-boolean changes nothing");
+	CHECK(rb_cmdline_bool("x=\"a b\" -- page_poison=1",
+			      "page_poison") == -1, "after -- it is init's");
+	CHECK(rb_cmdline_bool("\"init_on_free=Y\"", "init_on_free") == 1,
+	      "a quoted parameter");
+	CHECK(rb_cmdline_bool("my_page_poison=1", "page_poison") == -1,
+	      "only the whole name matches");
+
+	make_healthy();
+	t = boot_debug(&w, stock_debug_config, "quiet");
+	CHECK(!*t, "stock kernel, nothing on at boot: no warning (%s)", t);
+	t = boot_debug(&w, stock_debug_config, "page_poison=1");
+	CHECK(!strcmp(t, "kernel runs with page_poison (on the command line): they add work to every page allocated and freed; timings are not comparable with a kernel without them"),
+	      "page_poison=1: %s", t);
+	t = boot_debug(&w, stock_debug_config,
+		       "debug_pagealloc=on init_on_free=1");
+	CHECK(strstr(t, "debug_pagealloc (on the command line), init_on_free (on the command line)") != NULL,
+	      "debug_pagealloc and init_on_free named: %s", t);
+	t = boot_debug(&w, stock_debug_config, "page_poison=1 init_on_free=1");
+	CHECK(strstr(t, "page_poison") && !strstr(t, "init_on_free"),
+	      "poisoning overrides init_on_free: %s", t);
+	snprintf(cfg, sizeof(cfg), "%sCONFIG_DEBUG_PAGEALLOC_ENABLE_DEFAULT=y\n"
+		 "CONFIG_INIT_ON_FREE_DEFAULT_ON=y\n", stock_debug_config);
+	t = boot_debug(&w, cfg, "");
+	CHECK(strstr(t, "debug_pagealloc (CONFIG_DEBUG_PAGEALLOC_ENABLE_DEFAULT=y), init_on_free (CONFIG_INIT_ON_FREE_DEFAULT_ON=y)"),
+	      "config defaults turn them on: %s", t);
+	t = boot_debug(&w, cfg, "debug_pagealloc=off init_on_free=0");
+	CHECK(!*t, "the command line turns the defaults off (%s)", t);
+	t = boot_debug(&w, "CONFIG_HZ=250\nCONFIG_DYNAMIC_DEBUG=y\n"
+		       "CONFIG_KPROBE_EVENTS=y\n",
+		       "page_poison=1 debug_pagealloc=on");
+	CHECK(!*t, "options the kernel lacks do nothing at boot (%s)", t);
+	snprintf(cfg, sizeof(cfg), "%sCONFIG_DEBUG_VM=y\n", stock_debug_config);
+	t = boot_debug(&w, cfg, "page_poison=1");
+	CHECK(!strcmp(t, "kernel built with CONFIG_DEBUG_VM: its checks add per-page cost to memmap initialisation; also on: page_poison (on the command line)"),
+	      "DEBUG_VM still warns, with what is on: %s", t);
+	rb_warnings_free(&w);
+}
+
 int main(void)
 {
 	test_kconfig_parse();
 	test_kconfig_load();
 	test_guards();
+	test_boot_debug();
 	test_fingerprint();
 	rm("");
 	return unit_done();

@@ -38,6 +38,9 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
   --cache DIR         kernel/initramfs cache (default \$RB_VM_CACHE or
                       BUILD/vm-cache)
   --append ARGS       extra kernel command line
+  --omit-modules LIST leave these modules (comma-separated, e.g.
+                      dax_pmem,device_dax) out of the guest: as if the
+                      kernel had been built without them
   --data FILE         copy FILE into the guest as \$RB_DATA/NAME (repeatable)
   --prepare           only fetch the kernel and build the cached initramfs
 
@@ -74,6 +77,7 @@ out=
 build=${RB_BUILD:-$srcroot/build}
 cache=${RB_VM_CACHE:-}
 extra_append=
+omit_modules=
 prepare=0
 script=
 script_args=()
@@ -97,6 +101,7 @@ parse_args()
 		--build)	build=${2:?}; shift 2 ;;
 		--cache)	cache=${2:?}; shift 2 ;;
 		--append)	extra_append=${2:?}; shift 2 ;;
+		--omit-modules)	omit_modules=${2:?}; shift 2 ;;
 		--data)		data+=("${2:?}"); shift 2 ;;
 		--prepare)	prepare=1; shift ;;
 		-h|--help)	usage; exit 0 ;;
@@ -190,6 +195,7 @@ build_initrd()
 	cat >"$stage/rb/run.conf" <<CONF
 export RB_SCRIPT=$(basename "$script") RB_PMEM=$pmem RB_SIZE=$size
 export RB_NVDIMMS=$nvdimms RB_LABELS=$labels RB_DATA=/rb/data
+export RB_OMIT_MODULES=$omit_modules
 CONF
 	: >"$stage/rb/args"
 	for a in "${script_args[@]}"; do

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <zlib.h>
-#include "run/kconfig.h"
+#include "util/kconfig.h"
 #include "util/sysroot.h"
 
 /* A distribution .config is ~300 KiB; anything far larger is not one. */
