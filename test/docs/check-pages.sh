@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Keep the man pages true to the code: the EXIT STATUS section lists exactly
-# the codes of lib/exit-codes.h, and for each program the options the page
+# the codes of lib/util/exit-codes.h, and for each program the options the page
 # defines under OPTIONS, IMPORT and COMPARE are exactly the long options the
 # run, import and compare commands report with --list-opts, with the short
 # letters their --help text pairs with them.
@@ -34,11 +34,11 @@ same_set() {
 }
 
 codes=$(sed -n 's/^[[:space:]]*RB_EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' \
-	"$src/lib/exit-codes.h" | tr '\n' ' ')
+	"$src/lib/util/exit-codes.h" | tr '\n' ' ')
 documented=$(sed -n 's/^\([0-9][0-9]*\)::$/\1/p' "$src/doc/exit-status.txt" |
 	tr '\n' ' ')
-[ -n "$codes" ] || not_ok "no exit codes found in lib/exit-codes.h"
-same_set "EXIT STATUS lists lib/exit-codes.h exactly" "$codes" "$documented"
+[ -n "$codes" ] || not_ok "no exit codes found in lib/util/exit-codes.h"
+same_set "EXIT STATUS lists lib/util/exit-codes.h exactly" "$codes" "$documented"
 
 # The page with its include:: lines expanded.
 expand_page() {
