@@ -73,7 +73,8 @@ static void err_line(const char *fmt, ...)
 
 static bool same_file(const struct self *self, const struct stat *st)
 {
-	return self->known && st->st_dev == self->dev && st->st_ino == self->ino;
+	return self->known && st->st_dev == self->dev &&
+	       st->st_ino == self->ino;
 }
 
 /*
@@ -193,8 +194,10 @@ static bool find_subcmd(const struct self *self, char *buf, size_t size)
 
 static int exec_failed(const char *path)
 {
-	err_line("cannot run %s: %s", path, strerror(errno));
-	return errno == ENOENT ? DISPATCH_EXIT_NOTFOUND : DISPATCH_EXIT_NOEXEC;
+	int err = errno;
+
+	err_line("cannot run %s: %s", path, strerror(err));
+	return err == ENOENT ? DISPATCH_EXIT_NOTFOUND : DISPATCH_EXIT_NOEXEC;
 }
 
 static int run_subcmd(const struct self *self, char **argv)
@@ -261,13 +264,16 @@ int main(int argc, char **argv)
 
 	find_self(&self, argc > 0 ? argv[0] : NULL);
 
-	/* ndctl takes the first word that is not an option as the command. */
+	/*
+	 * ndctl and daxctl exit on any leading option (--version, --help,
+	 * --list-cmds, or an unknown one), so a command is always argv[1].
+	 */
 	if (cmd && strcmp(cmd, SUBCMD) == 0)
 		return run_subcmd(&self, argv);
 
 	if (!find_real(&self, real, sizeof(real))) {
-		err_line("no other %s in PATH to run (this is the %s dispatcher)",
-			 RB_DISPATCH_PROG, SUBCMD);
+		err_line("no other %s in PATH to run (this is the %s %s)",
+			 RB_DISPATCH_PROG, SUBCMD, "dispatcher");
 		return DISPATCH_EXIT_NOTFOUND;
 	}
 	if (cmd && strcmp(cmd, "--list-cmds") == 0)

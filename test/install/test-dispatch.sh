@@ -102,10 +102,10 @@ check_passthrough() {
 		a=$(outcome via_path "$dir:$PATH" $prog --list-cmds)
 		b=$(outcome direct $prog --list-cmds |
 			sed '/^--stderr--$/i rebind-bench')
-		check "$prog --list-cmds is the distribution's list + rebind-bench" \
+		check "$prog --list-cmds: the distribution's + rebind-bench" \
 			same_outcome "$prog --list-cmds" "$a" "$b"
 	done
-	check "$n other invocations equal the distribution binaries' (stdout, stderr, exit)" \
+	check "$n other invocations: the distribution's stdout, stderr, exit" \
 		test "$bad" -eq 0 -a "$n" -ge 24
 }
 
@@ -117,10 +117,12 @@ check_subcommand() {
 		for args in --help "compare --help" "import --help" \
 				--list-opts "--bogus" "compare"; do
 			# shellcheck disable=SC2086
-			a=$(outcome via_path "$dir:$PATH" $prog rebind-bench $args)
+			a=$(outcome via_path "$dir:$PATH" \
+				$prog rebind-bench $args)
 			# shellcheck disable=SC2086
-			b=$(outcome via_path "$dir:$PATH" $prog-rebind-bench $args)
-			check "'$prog rebind-bench $args' is '$prog-rebind-bench $args'" \
+			b=$(outcome via_path "$dir:$PATH" \
+				$prog-rebind-bench $args)
+			check "'$prog rebind-bench $args' = '$prog-rebind-bench ...'" \
 				same_outcome "$prog rebind-bench $args" "$a" "$b"
 		done
 		a=$(via_path "$dir:$PATH" $prog rebind-bench --help 2>&1)
@@ -161,7 +163,7 @@ check_exec() {
 	pid=$!
 	wait $pid
 	check "its exit status passes through" test $? -eq 42
-	check "exec, not fork: the real binary runs in the dispatcher's process" \
+	check "exec, not fork: the real binary runs in the dispatcher's pid" \
 		test "$(head -n 1 "$tmp/fake.out")" = "pid $pid"
 }
 
@@ -186,7 +188,8 @@ check_path_search() {
 	echo "# $out"
 	out=$(timeout 10 env PATH=/nonexistent "$dir/ndctl" list 2>&1)
 	check "run by path with PATH lacking ndctl: exit 127" test $? -eq 127
-	check "... and says so" grep -q "^ndctl: no other ndctl in PATH" <<< "$out"
+	check "... and says so" \
+		grep -q "^ndctl: no other ndctl in PATH" <<< "$out"
 	out=$(env -u PATH timeout 10 "$dir/ndctl" --version 2>&1)
 	check "PATH unset: the default search path finds ndctl" \
 		test "$out" = "$("$distro_dir/ndctl" --version)"
@@ -228,7 +231,8 @@ reply_is() {
 }
 
 check_completion() {
-	local compdir=$1 prog opts main=/usr/share/bash-completion/bash_completion
+	local compdir=$1 prog opts
+	local main=/usr/share/bash-completion/bash_completion
 	local distro=/usr/share/bash-completion/completions/ndctl
 
 	compbin=$2
@@ -249,7 +253,7 @@ check_completion() {
 		reply_is "list " ndctl li
 	check "ours: 'ndctl list --bu' still the distribution's options" \
 		reply_is "--bus=|--buses " ndctl list --bu
-	check "ours: 'daxctl reconfigure-device --mo' still the distribution's" \
+	check "ours: 'daxctl reconfigure-device --mo' still the distro's" \
 		reply_is "--mode=" daxctl reconfigure-device --mo
 	for prog in $tools; do
 		opts=$("$compbin/$prog-rebind-bench" --list-opts | tr '\n' '|')
@@ -305,8 +309,8 @@ check_system() {
 			test "$out" = "$want"
 		if command -v sudo > /dev/null; then
 			# A PATH without /usr/local: only secure_path finds it.
-			out=$(PATH=/usr/bin:/bin sudo $prog rebind-bench --help \
-				2>&1 < /dev/null)
+			out=$(PATH=/usr/bin:/bin sudo $prog rebind-bench \
+				--help 2>&1 < /dev/null)
 			check "sudo (secure_path): '$prog rebind-bench --help'" \
 				test "$out" = "$want"
 			out=$(PATH=/usr/bin:/bin sudo $prog --version 2>&1)
@@ -321,8 +325,8 @@ check_system() {
 			"$(outcome direct "$prog" list --bogus)"
 	done
 	if [ "$RB_DOCS" = true ]; then
-		want=$(MANPAGER=cat MANWIDTH=80 LC_ALL=C man ndctl-rebind-bench \
-			2>&1)
+		want=$(MANPAGER=cat MANWIDTH=80 LC_ALL=C \
+			man ndctl-rebind-bench 2>&1)
 		out=$(MANPAGER=cat MANWIDTH=80 LC_ALL=C bash -l -c \
 			'ndctl help rebind-bench' 2>&1 < /dev/null)
 		check "'ndctl help rebind-bench' is 'man ndctl-rebind-bench'" \
@@ -337,14 +341,15 @@ check_system() {
 	check "uninstalling restores /usr/local exactly" \
 		same_outcome "find /usr/local" "$before" "$after"
 	check "after uninstalling, bash -l finds $distro_dir/ndctl" test \
-		"$(bash -l -c 'type -P ndctl' < /dev/null)" = "$distro_dir/ndctl"
+		"$(bash -l -c 'type -P ndctl' < /dev/null)" = \
+		"$distro_dir/ndctl"
 }
 
 # The /usr/local part, in a private mount namespace (see the top).
 if [ "${1:-}" = --overlay ]; then
 	tmp=$2
-	mount -t overlay overlay -o "lowerdir=/usr/local,upperdir=$tmp/upper,workdir=$tmp/work" /usr/local ||
-		exit 77
+	lower=/usr/local,upperdir=$tmp/upper,workdir=$tmp/work
+	mount -t overlay overlay -o "lowerdir=$lower" /usr/local || exit 77
 	check_system
 	echo "# $failed failed in /usr/local"
 	[ $failed -eq 0 ]
@@ -356,7 +361,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 for prog in $tools; do
 	[ -x "$distro_dir/$prog" ] || {
-		echo "not ok - $distro_dir/$prog missing (scripts/install-deps.sh)"
+		echo "not ok - no $distro_dir/$prog (scripts/install-deps.sh)"
 		exit 1
 	}
 done
@@ -373,7 +378,8 @@ bindir=$stage$RB_BINDIR
 for prog in $tools; do
 	check "$prog dispatcher installed in bindir" test -x "$bindir/$prog"
 	check "$prog dispatcher links against libc only" test -z \
-		"$(ldd "$bindir/$prog" | grep -v -e 'libc\.so' -e vdso -e ld-linux)"
+		"$(ldd "$bindir/$prog" |
+			grep -v -e 'libc\.so' -e vdso -e ld-linux)"
 done
 
 check_subcommand "$bindir"
@@ -403,7 +409,8 @@ if [ "$(id -u)" != 0 ] || [ "$RB_PREFIX" != /usr/local ]; then
 	echo "ok - install into /usr/local # SKIP not root or prefix $RB_PREFIX"
 elif [ -n "${CI:-}" ]; then
 	# A throwaway machine: the real thing, undone on the way out.
-	trap 'ninja -C "$RB_BUILD_DIR" uninstall > /dev/null 2>&1; rm -rf "$tmp"' EXIT
+	trap 'ninja -C "$RB_BUILD_DIR" uninstall > /dev/null 2>&1
+		rm -rf "$tmp"' EXIT
 	check_system
 else
 	mkdir -p "$tmp/upper" "$tmp/work"
