@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install into a staging directory and check what a user gets from it: the
 # man pages render without warnings and document every long option the
-# programs report, "ndctl help rebind-bench" and "ndctl rebind-bench --help"
-# (and the daxctl forms) open our pages, the bash completion offers the long
-# options, option values, namespaces and dax devices, and the JSON Schema is
-# installed. Namespaces and dax devices come from a fake "ndctl list -N" and
-# a fake sysfs tree, since the host has no pmem.
+# programs report, "ndctl help rebind-bench" (and "ndctl rebind-bench
+# --help" without the dispatcher; the daxctl forms too) open our pages, the
+# bash completion offers the long options, option values, namespaces and
+# dax devices, and the JSON Schema is installed. Namespaces and dax devices
+# come from a fake "ndctl list -N" and a fake sysfs tree, since the host has
+# no pmem.
 #
 # Environment (set by test/install/meson.build): RB_BUILD_DIR, the absolute
 # install paths RB_PREFIX, RB_BINDIR, RB_MANDIR, RB_COMPLETIONSDIR and
