@@ -2,25 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install into a staging directory and check what a user gets from it: the
 # man pages render without warnings and document every long option the
-# programs report, "ndctl help rebind-bench" and "ndctl rebind-bench --help"
-# (and the daxctl forms) open our pages, the bash completion offers the long
-# options, option values, namespaces and dax devices, and the JSON Schema is
-# installed. Namespaces and dax devices come from a fake "ndctl list -N" and
-# a fake sysfs tree, since the host has no pmem.
+# programs report, "ndctl help rebind-bench" (and "ndctl rebind-bench
+# --help" without the dispatcher; the daxctl forms too) open our pages, the
+# bash completion offers the long options, option values, namespaces and
+# dax devices, and the JSON Schema is installed. Namespaces and dax devices
+# come from a fake "ndctl list -N" and a fake sysfs tree, since the host has
+# no pmem.
 #
 # Environment (set by test/install/meson.build): RB_BUILD_DIR, the absolute
 # install paths RB_PREFIX, RB_BINDIR, RB_MANDIR, RB_COMPLETIONSDIR and
-# RB_SCHEMA, and RB_DOCS (true when the man pages are built).
+# RB_SCHEMA, RB_DOCS (true when the man pages are built) and
+# RB_SUBCOMMANDS (true when the ndctl/daxctl dispatcher is installed).
 set -u
 
-failed=0
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
-check() { # description, command...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,18 +41,7 @@ list_opts() {
 
 # COMPREPLY for the words given; the last word is the one being completed.
 complete_words() {
-	local prog=$1
-
-	bash --norc --noprofile -c '
-		source "$0" || exit 1
-		COMP_WORDS=("$@")
-		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-		COMP_LINE="$*"
-		COMP_POINT=${#COMP_LINE}
-		fn=$(complete -p "$1" | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
-		[ -n "$fn" ] || exit 1
-		"$fn"
-		printf "%s\n" "${COMPREPLY[@]}"' "$compdir/$prog" "$@"
+	RB_COMP_FILES=$compdir/$1 comp_reply "$@"
 }
 
 # Succeeds when the reply to "words..." is exactly the expected list.
@@ -190,7 +174,10 @@ for fam in ndctl daxctl; do
 			>/dev/null)"
 
 	expected=$(LC_ALL=C MANWIDTH=80 man -l "$page" 2>&1)
-	for how in "help rebind-bench" "rebind-bench --help"; do
+	hows=("help rebind-bench")
+	# With the dispatcher (test-dispatch.sh) --help prints our usage.
+	[ "$RB_SUBCOMMANDS" = true ] || hows+=("rebind-bench --help")
+	for how in "${hows[@]}"; do
 		got=$(LC_ALL=C MANWIDTH=80 MANPATH=$mandir MANPAGER=cat \
 			PAGER=cat $fam $how 2>&1)
 		check "'$fam $how' opens $prog(1)" test "$got" = "$expected"
