@@ -169,6 +169,7 @@ void rb_document_free(struct rb_document *doc)
 	free(doc->origin);
 	free(doc->import_file);
 	json_object_put(doc->fingerprint);
+	json_object_put(doc->foreign_lines);
 	rb_warnings_free(&doc->warnings);
 	for (i = 0; i < doc->nr_configs; i++)
 		config_free(&doc->configs[i]);
@@ -752,6 +753,8 @@ static struct json_object *config_to_json(const struct rb_document *doc,
 	rc = rc ?: add_obj(o, "missing_sources", missing_to_json(cfg));
 	rc = rc ?: add_obj(o, "warnings", config_warnings_to_json(cfg));
 	rc = rc ?: add_obj(o, "complete", json_object_new_boolean(cfg->complete));
+	if (!rc && cfg->boot)
+		rc = add_u64(o, "boot", cfg->boot);
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -787,6 +790,9 @@ struct json_object *rb_document_to_json(const struct rb_document *doc)
 	if (!rc && doc->fingerprint)
 		rc = add_obj(root, "fingerprint",
 			     json_object_get(doc->fingerprint));
+	if (!rc && doc->foreign_lines)
+		rc = add_obj(root, "foreign_lines",
+			     json_object_get(doc->foreign_lines));
 	rc = rc ?: warnings_append_json(warnings, &doc->warnings);
 	if (!rc) {
 		rc = add_obj(root, "warnings", warnings);
