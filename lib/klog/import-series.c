@@ -20,6 +20,13 @@
 #define USEC_PER_MSEC 1000ULL
 #define RANGE_SLACK_USEC 10000ULL
 #define RANGE_MS_MAX 100000000ULL
+/*
+ * Bounds that keep the passes linear on any capture: series looked at
+ * (per document), shapes found foreign, foreign groups searched.
+ */
+#define SPANS_MAX 256
+#define FOREIGN_SHAPES_MAX 64
+#define GROUPS_SEARCHED 32
 
 struct im_bind {
 	struct rb_sample s;
@@ -63,11 +70,13 @@ int im_foreign_add(struct im_foreigns *f, const char *source,
 	struct im_foreign *g = NULL, *v;
 	size_t i;
 
-	for (i = 0; i < f->nr && !g; i++)
-		if (!strcmp(f->v[i].source, source) &&
-		    !strcmp(f->v[i].dev, dev) && f->v[i].boot == l->boot &&
-		    f->v[i].series_pages == series_pages)
-			g = &f->v[i];
+	/* the recent groups only: linear time on any capture */
+	for (i = f->nr; i > 0 && i + GROUPS_SEARCHED > f->nr && !g; i--)
+		if (!strcmp(f->v[i - 1].source, source) &&
+		    !strcmp(f->v[i - 1].dev, dev) &&
+		    f->v[i - 1].boot == l->boot &&
+		    f->v[i - 1].series_pages == series_pages)
+			g = &f->v[i - 1];
 	if (!g) {
 		if (f->nr == f->alloc) {
 			size_t n = f->alloc ? 2 * f->alloc : 4;
@@ -190,7 +199,7 @@ static int find_spans(const struct im_bind *v, size_t n, struct spans *sp)
 	size_t i, j, k;
 
 	sp->nr = 0;
-	sp->v = calloc(n / (IM_FOREIGN_RUN_MAX + 1) + 1, sizeof(*sp->v));
+	sp->v = calloc(SPANS_MAX, sizeof(*sp->v));
 	if (!sp->v)
 		return -ENOMEM;
 	for (i = 0; i < n; i = j) {
@@ -201,8 +210,10 @@ static int find_spans(const struct im_bind *v, size_t n, struct spans *sp)
 			if (v[sp->v[k].rep].boot == v[i].boot &&
 			    same_shape(&v[sp->v[k].rep], &v[i]))
 				break;
-		if (k == sp->nr)
+		if (k == sp->nr && sp->nr < SPANS_MAX)
 			sp->v[sp->nr++] = (struct span){ i, i, j - 1 };
+		else if (k == sp->nr)
+			continue;
 		else
 			sp->v[k].last = j - 1;
 	}
@@ -241,28 +252,49 @@ static const struct im_bind *inside_series(const struct im_bind *v,
 	return NULL;
 }
 
-static bool shape_is_foreign(const struct im_bind *v, size_t n, size_t i)
+/* The page counts and ranges of the binds found foreign, per boot. */
+struct foreign_shapes {
+	struct {
+		unsigned int boot, nr_ranges;
+		uint64_t nr_pages;
+	} v[FOREIGN_SHAPES_MAX];
+	size_t nr;
+};
+
+static bool shape_known(const struct foreign_shapes *fs,
+			const struct im_bind *b)
 {
 	size_t k;
 
-	for (k = 0; k < n; k++)
-		if (v[k].foreign && v[k].boot == v[i].boot &&
-		    v[k].s.nr_pages == v[i].s.nr_pages &&
-		    v[k].s.nr_ranges == v[i].s.nr_ranges)
+	for (k = 0; k < fs->nr; k++)
+		if (fs->v[k].boot == b->boot &&
+		    fs->v[k].nr_pages == b->s.nr_pages &&
+		    fs->v[k].nr_ranges == b->s.nr_ranges)
 			return true;
 	return false;
+}
+
+static void shape_add(struct foreign_shapes *fs, const struct im_bind *b)
+{
+	if (shape_known(fs, b) || fs->nr == FOREIGN_SHAPES_MAX)
+		return;
+	fs->v[fs->nr].boot = b->boot;
+	fs->v[fs->nr].nr_pages = b->s.nr_pages;
+	fs->v[fs->nr++].nr_ranges = b->s.nr_ranges;
 }
 
 /* Short runs of another shape inside a series: another device's. */
 static void mark_foreign(struct im_bind *v, size_t n,
 			 const struct spans *sp)
 {
+	struct foreign_shapes fs = { .nr = 0 };
 	size_t i, j, k;
 
 	for (i = 0; i < n; i = j) {
 		j = run_end(v, n, i);
 		if (j - i > IM_FOREIGN_RUN_MAX || !inside_series(v, sp, i, j))
 			continue;
+		shape_add(&fs, &v[i]);
 		for (k = i; k < j; k++)
 			v[k].foreign = true;
 	}
@@ -270,7 +302,7 @@ static void mark_foreign(struct im_bind *v, size_t n,
 	for (i = 0; i < n; i = j) {
 		j = run_end(v, n, i);
 		if (j - i > IM_FOREIGN_RUN_MAX || v[i].foreign ||
-		    !shape_is_foreign(v, n, i))
+		    !shape_known(&fs, &v[i]))
 			continue;
 		for (k = i; k < j; k++)
 			v[k].foreign = true;
