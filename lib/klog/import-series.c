@@ -362,6 +362,9 @@ static int add_foreign_bind(struct im_foreigns *f, const struct im_line *lines,
 	for (i = v[k].first; left && !rc; i++) {
 		if (!im_kept(&lines[i]))
 			continue;
+		rb_dbg("line %lu: %llu pages between the binds of a series of %llu: set aside",
+		       lines[i].line_no, (unsigned long long)lines[i].pages,
+		       series ? (unsigned long long)series->s.nr_pages : 0ULL);
 		rc = im_foreign_add(f, "page-count", line_id(&lines[i]),
 				    &lines[i],
 				    series ? series->s.nr_pages : 0);

@@ -405,6 +405,8 @@ static int collect_foreign(struct importer *im)
 
 		if (l->owner != IM_OWNER_FOREIGN)
 			continue;
+		rb_dbg("line %lu: %llu pages, %s's line: set aside", l->line_no,
+		       (unsigned long long)l->pages, l->source);
 		rc = im_foreign_add(&im->foreign, l->source,
 				    l->name[0] ? l->name : l->dev, l, 0);
 	}
