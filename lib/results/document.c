@@ -836,13 +836,34 @@ static int write_all(int fd, const char *buf, size_t len)
  * A reader never sees half a document: write a temporary file next to the
  * target, flush it to disk, then rename it over the target.
  */
+/*
+ * A path that is not a regular file (/dev/null, a FIFO, /dev/stdout) is
+ * written in place: renaming over it would replace a device node.
+ */
+static int write_special(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = write_all(fd, text, len);
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	return rc;
+}
+
 static int write_atomic(const char *path, const char *text, size_t len)
 {
-	char *dir_copy = strdup(path), *tmp = NULL;
+	char *dir_copy, *tmp = NULL;
 	const char *dir;
+	struct stat st;
 	mode_t mask;
 	int fd = -1, dfd, rc;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode))
+		return write_special(path, text, len);
+	dir_copy = strdup(path);
 	if (!dir_copy)
 		return -ENOMEM;
 	dir = dirname(dir_copy);

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "cmd/cli.h"
@@ -925,6 +926,34 @@ static void test_cmd(void)
 	rmdir(tmp);
 }
 
+/* -o to something that is no regular file writes into it, not over it. */
+static void test_output_fifo(void)
+{
+	char dir[] = "/tmp/rb-test-fifo-XXXXXX", fifo[64], a0[] = "import",
+	     o[] = "-o", path[4096], got[512] = "";
+	char *argv[] = { a0, o, fifo, path, NULL };
+	struct stat st;
+	int rd, rc;
+
+	if (!CHECK(mkdtemp(dir), "mkdtemp"))
+		return;
+	snprintf(fifo, sizeof(fifo), "%s/out", dir);
+	snprintf(path, sizeof(path), "%s",
+		 fixture("import-two-boots.journal.log"));
+	rd = mkfifo(fifo, 0600) ? -1 : open(fifo, O_RDONLY | O_NONBLOCK);
+	if (CHECK(rd >= 0, "a FIFO with a reader")) {
+		rc = run_cmd(NULL, 4, argv);
+		CHECK(rc == RB_EXIT_OK && read(rd, got, sizeof(got) - 1) > 0 &&
+		      strstr(got, "\"schema\": \"rebind-bench-results\""),
+		      "the document went into the FIFO");
+		CHECK(!stat(fifo, &st) && S_ISFIFO(st.st_mode),
+		      "the FIFO is still a FIFO, not replaced by a file");
+		close(rd);
+	}
+	unlink(fifo);
+	rmdir(dir);
+}
+
 /* Import documents of the fixtures, for the schema test. */
 static int emit(const char *dir)
 {
@@ -985,5 +1014,6 @@ int main(int argc, char **argv)
 	test_pasted();
 	test_filters_and_zero();
 	test_vm_capture();
+	test_output_fifo();
 	return unit_done();
 }
