@@ -537,6 +537,21 @@ static void test_foreign_series(void)
 	CHECK(strstr(warning_text(&doc->warnings, "foreign-lines"),
 		     "3 of 512 pages between the binds of the 26214400-page series (first: line 19 at 816.048233 s)"),
 	      "warning: %s", warning_text(&doc->warnings, "foreign-lines"));
+	{
+		size_t i, n240 = 0, n244 = 0, n248 = 0;
+		bool same = doc->nr_configs == 1 && clean->nr_configs == 1;
+
+		for (i = 0; same && i < doc->configs[0].nr_samples; i++) {
+			uint64_t v = doc->configs[0].samples[i].memmap_ms;
+
+			same &= v == clean->configs[0].samples[i].memmap_ms;
+			n240 += v == 240;
+			n244 += v == 244;
+			n248 += v == 248;
+		}
+		CHECK(same && n240 == 6 && n244 == 18 && n248 == 6,
+		      "every rebind as in the clean capture: 6x240, 18x244, 6x248 ms");
+	}
 	CHECK(!clean->foreign_lines &&
 	      !rb_warnings_has(&clean->warnings, "foreign-lines") &&
 	      !rb_warnings_has(&doc->warnings, "no-pmem-signs"),
@@ -685,6 +700,19 @@ static void test_two_boots(void)
 	      near(mean_ms(&doc->configs[0]), 236.0 / 5) &&
 	      near(mean_ms(&doc->configs[1]), 240.0 / 5),
 	      "each boot: its own cold bind and 5 rebinds");
+	{
+		static const uint64_t want[2][5] = { { 48, 48, 44, 48, 48 },
+						     { 44, 48, 48, 48, 52 } };
+		bool same = true;
+		size_t b, i;
+
+		for (b = 0; b < 2; b++)
+			for (i = 0; i < 5; i++)
+				same &= doc->configs[b].samples[i].memmap_ms ==
+					want[b][i] &&
+					doc->configs[b].samples[i].iter == i + 1;
+		CHECK(same, "every rebind of both boots, in log order");
+	}
 	CHECK(strstr(warning_text(&doc->warnings, "log-restarted"),
 		     "holds 2 boots"), "log-restarted: %s",
 	      warning_text(&doc->warnings, "log-restarted"));
