@@ -2,8 +2,25 @@
 /*
  * Importing a captured kernel log into a results document.
  *
- * Lines to binds. A memmap line joins the bind of the memmap line before
- * it when
+ * Which lines are samples. The memmap_init_zone_device() line in its two
+ * forms (memmap-line.c); the v4.20..v5.3 form only when it names a device
+ * libnvdimm or device-dax gives (pfnX.Y, daxX.Y, namespaceX.Y, bttX.Y,
+ * pmemN) or the one --device names. "node N initialised, ..." is
+ * deferred struct-page init at boot and never a sample. Prefixes of a
+ * paste (mail quoting, indentation, "host kernel: ", logfmt key="...")
+ * are stripped before the timestamp is read (klog-record.c), and a
+ * memmap line a mailer wrapped in two is joined again.
+ *
+ * Which device. The driver messages next to a line say whose memory it
+ * initialised (import-context.c): nd_pmem, dax_pmem, pmemN, daxX.Y speak
+ * for pmem; amdgpu, kfd, nouveau, nvme, P2PDMA, virtiofs, test_hmm and
+ * Xen messages for another ZONE_DEVICE user, whose lines are set aside
+ * (foreign_lines). Lines with no message near them are taken as the
+ * capture's pmem device, with a warning when nothing in the capture
+ * mentions pmem at all. A few binds of another page count between the
+ * binds of a series are another device's too (import-series.c).
+ *
+ * Which bind. A memmap line joins the bind of the line before it when
  *   - both carry the same known caller tid (/dev/kmsg "caller=T<tid>",
  *     dmesg "[ T<tid>]", or a dyndbg "[<tid>] " decoration), and
  *   - both carry a printk timestamp, and the later one was printed at most
@@ -11,74 +28,60 @@
  *     loop, as much again for that range's set-up (vmemmap population
  *     under the hotplug lock), and slack for one coarse tick.
  * pagemap_range() handles the ranges of one pgmap back to back in the
- * binding task, while two binds are separated by an unbind (percpu_ref
- * drain, memunmap_pages()). Without a tid or timestamps every line is its
- * own bind, which is always right for nd_pmem and dax_pmem (one range per
- * pgmap). opts->ranges_per_bind (--ranges N) replaces the rule: every N
- * consecutive lines are one bind. The lines of a bind are summed.
+ * binding task, while two binds are separated by an unbind. Without a
+ * tid or timestamps every line is its own bind, which is always right for
+ * nd_pmem and dax_pmem (one range per pgmap). opts->ranges_per_bind
+ * (--ranges N) replaces the rule: every N consecutive lines are one bind.
  *
- * Binds to configurations. Consecutive binds with the same nr_pages, the
- * same number of ranges and (old form) the same device name are one
- * configuration. A configuration ends where one of these changes or where
- * the log restarts: a journalctl "-- Boot" separator, a /dev/kmsg sequence
- * number going back, or (without sequence numbers) a printk timestamp
- * going back by more than a second. The first bind of each configuration
- * is its cold sample; the others are its steady state.
+ * Which boot. A journalctl "-- Boot" separator, a kernel banner ("Linux
+ * version"), a /dev/kmsg sequence number going back, or (without sequence
+ * numbers) a printk timestamp going back by more than a second starts a
+ * new boot. Each configuration's first bind in each boot is its cold
+ * sample; every boot gives its own configurations, so that compare takes
+ * the boot as the unit of replication, exactly as with one file per boot.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/exit-codes.h"
 #include "klog/import.h"
+#include "klog/import-priv.h"
 #include "klog/klog-record.h"
 #include "util/log.h"
 #include "klog/memmap-line.h"
 
-#define USEC_PER_MSEC 1000ULL
-#define RANGE_SLACK_USEC 10000ULL
-/* Longer than any plausible init loop; keeps the window arithmetic safe. */
-#define RANGE_MS_MAX 100000000ULL
 /* A printk stamp stepping back this far is a new boot. */
 #define RESTART_BACKSTEP_USEC 1000000ULL
-#define DEV_NAME_MAX 64
-
-/* The bind being assembled from its lines. */
-struct pending_bind {
-	bool open;
-	struct rb_sample s;
-	uint32_t tid;
-	bool has_last_ts;
-	uint64_t last_ts;
-	char dev[DEV_NAME_MAX]; /* old-form device name, "" without */
-};
-
-/* Counted oddities of the log, turned into warnings at the end. */
-struct line_census {
-	unsigned int nr;
-	unsigned long first_line;
-};
+#define DEFAULT_PAGE_SIZE 4096
 
 struct importer {
 	const struct rb_import_opts *opts;
 	struct rb_document *doc;
 	unsigned long line_no;
-	struct pending_bind bind;
+	uint64_t rec;
 
-	/* the configuration the next bind of the same shape goes into */
-	bool has_cfg;
-	size_t cfg;
-	char cfg_dev[DEV_NAME_MAX];
-	bool restart; /* the next bind opens a new configuration */
-
+	unsigned int boot;
+	uint64_t boot_records;
 	bool has_seq;
 	uint64_t last_seq;
 	bool has_ts;
 	uint64_t last_ts;
 
-	uint64_t lost_records;
-	struct line_census seq_gaps, restarts, truncated, invalid;
-	unsigned long memmap_lines;
-	uint64_t ms_gcd;
+	struct im_line *lines;
+	size_t nr_lines, alloc_lines;
+	struct im_ctx *ctx;
+	size_t nr_ctx, alloc_ctx;
+	struct im_foreigns foreign;
+
+	/* a memmap line that ended early: maybe wrapped, joined with the
+	 * next line when that completes it */
+	bool pend;
+	struct rb_klog_record pend_rec;
+	unsigned long pend_line;
+	char *pend_buf;
+
+	long page_size;
+	struct im_census c;
 	int err; /* -ENOMEM, sticky */
 };
 
@@ -99,83 +102,46 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 	return a;
 }
 
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 static void set_err(struct importer *im, int rc)
 {
 	if (rc < 0 && !im->err)
 		im->err = rc;
 }
 
-static int set_str(char **dst, const char *src)
+/* Room for one more element at the end of *@v; NULL (noted) on ENOMEM. */
+static void *push(struct importer *im, void **v, size_t *nr, size_t *alloc,
+		  size_t size)
 {
-	free(*dst);
-	*dst = strdup(src);
-	return *dst ? 0 : -ENOMEM;
-}
+	size_t n = *alloc ? 2 * *alloc : 64;
+	void *p;
 
-/* Open a configuration for the bind @b; @b becomes its cold sample. */
-static void open_config(struct importer *im, const struct pending_bind *b)
-{
-	struct rb_config_result *cfg = rb_document_add_config(im->doc);
-
-	if (!cfg) {
-		set_err(im, -ENOMEM);
-		return;
+	if (*nr == *alloc) {
+		p = reallocarray(*v, n, size);
+		if (!p) {
+			set_err(im, -ENOMEM);
+			return NULL;
+		}
+		*v = p;
+		*alloc = n;
 	}
-	im->has_cfg = true;
-	im->cfg = im->doc->nr_configs - 1;
-	im->restart = false;
-	memcpy(im->cfg_dev, b->dev, sizeof(im->cfg_dev));
-
-	cfg->target.expected_nr_pages = b->s.nr_pages;
-	if (b->dev[0])
-		set_err(im, set_str(&cfg->target.dev, b->dev));
-	set_err(im, set_str(&cfg->settings.method, "import"));
-	cfg->settings.sources = RB_SRC_MEMMAP_MS;
-	cfg->has_cold = true;
-	cfg->cold = b->s;
-	cfg->cold.iter = 0;
+	return (char *)*v + (*nr)++ * size;
 }
 
-/* Hand the finished bind to its configuration. */
-static void finish_bind(struct importer *im)
-{
-	struct pending_bind *b = &im->bind;
-	struct rb_config_result *cfg;
-	struct rb_sample s;
-
-	if (!b->open)
-		return;
-	b->open = false;
-	cfg = im->has_cfg ? &im->doc->configs[im->cfg] : NULL;
-	if (!cfg || im->restart ||
-	    cfg->cold.nr_pages != b->s.nr_pages ||
-	    cfg->cold.nr_ranges != b->s.nr_ranges ||
-	    strcmp(im->cfg_dev, b->dev)) {
-		open_config(im, b);
-		return;
-	}
-	s = b->s;
-	s.iter = (unsigned int)cfg->nr_samples + 1;
-	set_err(im, rb_config_add_sample(cfg, &s));
-	cfg->settings.runs = (unsigned int)cfg->nr_samples;
-}
-
-/* A new boot (or another capture) begins: no bind spans it. */
+/* A new boot (or another capture) begins. */
 static void note_restart(struct importer *im)
 {
-	finish_bind(im);
-	im->restart = true;
-	census_add(&im->restarts, im->line_no);
+	if (!im->boot_records)
+		return;
+	im->boot++;
+	im->boot_records = 0;
+	census_add(&im->c.restarts, im->line_no);
 }
 
-/* Sequence numbers and timestamps: lost records and restarts. */
+/* Sequence numbers, timestamps, banners: lost records and boots. */
 static void track_order(struct importer *im, const struct rb_klog_record *rec)
 {
+	static const char banner[] = "Linux version ";
+
 	if (rec->form == RB_KLOG_BOOT) {
 		note_restart(im);
 		im->has_seq = false;
@@ -186,9 +152,8 @@ static void track_order(struct importer *im, const struct rb_klog_record *rec)
 		if (im->has_seq && rec->seq <= im->last_seq) {
 			note_restart(im);
 		} else if (im->has_seq && rec->seq - im->last_seq > 1) {
-			census_add(&im->seq_gaps, im->line_no);
-			im->lost_records = add_sat(im->lost_records,
-						   rec->seq - im->last_seq - 1);
+			census_add(&im->c.seq_gaps, im->line_no);
+			im->c.lost_records += rec->seq - im->last_seq - 1;
 		}
 		im->has_seq = true;
 		im->last_seq = rec->seq;
@@ -200,66 +165,120 @@ static void track_order(struct importer *im, const struct rb_klog_record *rec)
 		im->has_ts = true;
 		im->last_ts = rec->ts_usec;
 	}
+	if (rec->text_len >= strlen(banner) &&
+	    !memcmp(rec->text, banner, strlen(banner)))
+		note_restart(im);
 }
 
-/* The grouping rule at the top of this file. */
-static bool joins_bind(const struct importer *im,
-		       const struct rb_klog_record *rec,
-		       const struct rb_memmap_line *m, uint32_t tid,
-		       const char *dev)
+/* Is an old-form name one import keeps? --device wins over the rule. */
+static enum im_owner name_owner(const struct importer *im,
+				const struct rb_memmap_line *m)
 {
-	const struct pending_bind *b = &im->bind;
-	uint64_t window;
+	const char *want = im->opts->device;
 
-	if (!b->open)
-		return false;
-	if (im->opts->ranges_per_bind)
-		return b->s.nr_ranges < im->opts->ranges_per_bind;
-	if (!tid || tid != b->tid || !rec->has_ts || !b->has_last_ts)
-		return false;
-	if (strcmp(dev, b->dev) || m->ms > RANGE_MS_MAX ||
-	    rec->ts_usec < b->last_ts)
-		return false;
-	window = 2 * m->ms * USEC_PER_MSEC + RANGE_SLACK_USEC;
-	return rec->ts_usec - b->last_ts <= window;
+	if (want)
+		return strlen(want) == m->dev_len &&
+		       !memcmp(want, m->dev, m->dev_len) ?
+		       IM_OWNER_PMEM : IM_OWNER_FILTERED;
+	return m->dev_kind == RB_MEMMAP_DEV_PMEM ? IM_OWNER_PMEM :
+	       IM_OWNER_FOREIGN;
 }
 
 static void add_memmap_line(struct importer *im,
 			    const struct rb_klog_record *rec,
-			    const struct rb_memmap_line *m)
+			    const struct rb_memmap_line *m,
+			    unsigned long line_no, bool wrapped)
 {
-	struct pending_bind *b = &im->bind;
-	uint32_t tid = m->tid ? m->tid : rec->tid;
-	char dev[DEV_NAME_MAX] = "";
+	struct im_line *l;
 
-	if (m->old_form)
-		snprintf(dev, sizeof(dev), "%.*s", (int)m->dev_len, m->dev);
-	im->memmap_lines++;
-	im->ms_gcd = gcd(im->ms_gcd, m->ms);
-
-	if (joins_bind(im, rec, m, tid, dev)) {
-		b->s.nr_pages = add_sat(b->s.nr_pages, m->nr_pages);
-		b->s.memmap_ms = add_sat(b->s.memmap_ms, m->ms);
-		b->s.nr_ranges++;
-	} else {
-		finish_bind(im);
-		memset(b, 0, sizeof(*b));
-		b->open = true;
-		b->tid = tid;
-		memcpy(b->dev, dev, sizeof(b->dev));
-		b->s.nr_pages = m->nr_pages;
-		rb_sample_set(&b->s, RB_SRC_MEMMAP_MS, m->ms);
-		b->s.nr_ranges = 1;
-		b->s.has_kernel_ts = rec->has_ts;
-		b->s.kernel_ts_usec = rec->ts_usec;
-		b->s.has_seq = rec->has_seq;
-		b->s.seq = rec->seq;
+	if (m->old_form && m->dev_kind == RB_MEMMAP_DEV_NODE) {
+		census_add(&im->c.deferred, line_no);
+		rb_dbg("line %lu: deferred struct-page init, not ZONE_DEVICE",
+		       line_no);
+		return;
 	}
-	b->has_last_ts = rec->has_ts;
-	b->last_ts = rec->ts_usec;
-	rb_dbg("line %lu: %llu pages in %llums (tid %u) -> bind of %u range(s)",
-	       im->line_no, (unsigned long long)m->nr_pages,
-	       (unsigned long long)m->ms, tid, b->s.nr_ranges);
+	l = push(im, (void **)&im->lines, &im->nr_lines, &im->alloc_lines,
+		 sizeof(*l));
+	if (!l)
+		return;
+	memset(l, 0, sizeof(*l));
+	l->line_no = line_no;
+	l->rec = im->rec;
+	l->boot = im->boot;
+	l->has_ts = rec->has_ts;
+	l->ts = rec->ts_usec;
+	l->has_seq = rec->has_seq;
+	l->seq = rec->seq;
+	l->tid = m->tid ? m->tid : rec->tid;
+	l->pages = m->nr_pages;
+	l->ms = m->ms;
+	l->wrapped = wrapped;
+	if (m->old_form) {
+		snprintf(l->name, sizeof(l->name), "%.*s", (int)m->dev_len,
+			 m->dev);
+		l->owner = name_owner(im, m);
+		if (l->owner == IM_OWNER_FOREIGN)
+			l->source = "device-name";
+		if (l->owner == IM_OWNER_FILTERED)
+			census_add(&im->c.filtered, line_no);
+		if (m->dev_kind == RB_MEMMAP_DEV_PMEM)
+			im->c.pmem_signs = true;
+	}
+	if (wrapped)
+		census_add(&im->c.wrapped, line_no);
+}
+
+static void add_ctx(struct importer *im, const struct rb_klog_record *rec)
+{
+	struct im_ctx c = { 0 }, *v;
+
+	if (!im_ctx_parse(rec->text, rec->text_len, &c))
+		return;
+	v = push(im, (void **)&im->ctx, &im->nr_ctx, &im->alloc_ctx,
+		 sizeof(*v));
+	if (!v)
+		return;
+	c.rec = im->rec;
+	c.boot = im->boot;
+	c.has_ts = rec->has_ts;
+	c.ts = rec->ts_usec;
+	c.tid = rec->tid;
+	*v = c;
+}
+
+/* The pending cut memmap line, completed by @rec's text? */
+static bool join_wrapped(struct importer *im, const struct rb_klog_record *rec)
+{
+	struct rb_klog_record *p = &im->pend_rec;
+	struct rb_memmap_line m;
+	size_t n = p->text_len;
+
+	im->pend = false;
+	if (rec->form != RB_KLOG_PLAIN || rec->has_ts ||
+	    n + 1 + rec->text_len > 2 * RB_IMPORT_LINE_MAX)
+		goto cut;
+	im->pend_buf[n] = ' ';
+	memcpy(im->pend_buf + n + 1, rec->text, rec->text_len);
+	if (rb_memmap_line_parse(im->pend_buf, n + 1 + rec->text_len, &m) !=
+	    RB_MEMMAP_MATCH)
+		goto cut;
+	add_memmap_line(im, p, &m, im->pend_line, true);
+	return true;
+cut:
+	census_add(&im->c.cut_memmap, im->pend_line);
+	census_add(&im->c.truncated, im->pend_line);
+	rb_dbg("line %lu: memmap line cut short, skipped", im->pend_line);
+	return false;
+}
+
+static void hold_cut_line(struct importer *im,
+			  const struct rb_klog_record *rec)
+{
+	im->pend = true;
+	im->pend_rec = *rec;
+	im->pend_line = im->line_no;
+	memcpy(im->pend_buf, rec->text, rec->text_len);
+	im->pend_rec.text = im->pend_buf;
 }
 
 static void import_line(struct importer *im, const char *line, size_t len,
@@ -269,28 +288,40 @@ static void import_line(struct importer *im, const char *line, size_t len,
 	struct rb_memmap_line m;
 
 	rb_klog_parse(line, len, &rec);
-	track_order(im, &rec);
 	if (rec.form == RB_KLOG_KMSG_DICT || rec.form == RB_KLOG_BLANK)
 		return;
+	track_order(im, &rec);
+	if (im->pend && join_wrapped(im, &rec))
+		return;
+	if (rec.form == RB_KLOG_BOOT)
+		return;
+	im->rec++;
+	im->boot_records++;
 	if (rec.truncated || cut) {
-		census_add(&im->truncated, im->line_no);
+		census_add(&im->c.truncated, im->line_no);
 		rb_dbg("line %lu: looks truncated", im->line_no);
 	}
+	if (!im->c.pmem_signs && im_pmem_sign(rec.text, rec.text_len))
+		im->c.pmem_signs = true;
 	switch (rb_memmap_line_parse(rec.text, rec.text_len, &m)) {
 	case RB_MEMMAP_MATCH:
-		add_memmap_line(im, &rec, &m);
+		im->c.ms_gcd = gcd(im->c.ms_gcd, m.ms);
+		add_memmap_line(im, &rec, &m, im->line_no, false);
 		break;
 	case RB_MEMMAP_TRUNCATED:
-		if (!rec.truncated && !cut)
-			census_add(&im->truncated, im->line_no);
-		rb_dbg("line %lu: memmap line cut short, skipped", im->line_no);
+		if (rec.truncated || cut) {
+			census_add(&im->c.cut_memmap, im->line_no);
+			break;
+		}
+		hold_cut_line(im, &rec);
 		break;
 	case RB_MEMMAP_INVALID:
-		census_add(&im->invalid, im->line_no);
+		census_add(&im->c.invalid, im->line_no);
 		rb_dbg("line %lu: memmap line with an overflowing number, skipped",
 		       im->line_no);
 		break;
 	case RB_MEMMAP_NONE:
+		add_ctx(im, &rec);
 		break;
 	}
 }
@@ -306,8 +337,11 @@ static int read_lines(struct importer *im, FILE *f)
 	bool cut = false;
 	int c;
 
-	if (!buf)
+	im->pend_buf = malloc(2 * RB_IMPORT_LINE_MAX + 1);
+	if (!buf || !im->pend_buf) {
+		free(buf);
 		return -ENOMEM;
+	}
 	while ((c = getc_unlocked(f)) != EOF) {
 		if (c != '\n') {
 			if (len < RB_IMPORT_LINE_MAX)
@@ -325,101 +359,197 @@ static int read_lines(struct importer *im, FILE *f)
 		im->line_no++;
 		import_line(im, buf, len, cut);
 	}
+	if (im->pend) {
+		static const struct rb_klog_record end = { .form = RB_KLOG_BLANK };
+
+		join_wrapped(im, &end);
+	}
 	free(buf);
 	if (ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;
 }
 
-static void warn_single_binds(struct importer *im)
+/* --pages and --device on lines the old form did not already decide. */
+static void apply_filters(struct importer *im)
 {
+	const struct rb_import_opts *o = im->opts;
 	size_t i;
 
-	for (i = 0; i < im->doc->nr_configs; i++) {
-		struct rb_config_result *cfg = &im->doc->configs[i];
+	for (i = 0; i < im->nr_lines; i++) {
+		struct im_line *l = &im->lines[i];
+		bool drop = false;
 
-		if (cfg->nr_samples)
+		if (!im_kept(l))
 			continue;
-		set_err(im, rb_warn(&cfg->warnings, "single-bind",
-				    "only one bind of %llu pages: it is the cold sample, there is no steady state",
-				    (unsigned long long)cfg->cold.nr_pages));
+		if (o->pages && l->pages != o->pages)
+			drop = true;
+		if (o->device && !l->name[0] && strcmp(l->dev, o->device) &&
+		    strcmp(l->blockdev, o->device))
+			drop = true;
+		if (drop) {
+			l->owner = IM_OWNER_FILTERED;
+			census_add(&im->c.filtered, l->line_no);
+		}
 	}
 }
 
-/* The HZ the values are consistent with, for the hz-unknown hint. */
-static long hz_hint(uint64_t ms_gcd)
+/* Lines the attribution gave to other ZONE_DEVICE users. */
+static int collect_foreign(struct importer *im)
 {
-	switch (ms_gcd) {
-	case 4:
-		return 250;
-	case 10:
-		return 100;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < im->nr_lines && !rc; i++) {
+		const struct im_line *l = &im->lines[i];
+
+		if (l->owner != IM_OWNER_FOREIGN)
+			continue;
+		rb_dbg("line %lu: %llu pages, %s's line: set aside", l->line_no,
+		       (unsigned long long)l->pages, l->source);
+		rc = im_foreign_add(&im->foreign, l->source,
+				    l->name[0] ? l->name : l->dev, l, 0);
 	}
-	return 0;
+	return rc;
 }
 
-static void warn_resolution(struct importer *im)
+/* Pages of pmem bytes: capacity / nr_pages of every line that has both. */
+static void choose_page_size(struct importer *im)
 {
-	struct rb_warnings *w = &im->doc->warnings;
-	long hz = im->opts->hz;
+	long seen = 0, want = im->opts->page_size;
+	bool conflict = false;
+	size_t i;
 
-	if (!hz) {
-		if (hz_hint(im->ms_gcd))
-			set_err(im, rb_warn(w, "hz-unknown",
-					    "HZ of the captured kernel is unknown (pass --hz): memmap_ms resolution taken as 1 ms; every value is a multiple of %llu ms, as with HZ=%ld",
-					    (unsigned long long)im->ms_gcd,
-					    hz_hint(im->ms_gcd)));
-		else
-			set_err(im, rb_warn(w, "hz-unknown",
-					    "HZ of the captured kernel is unknown (pass --hz): memmap_ms resolution taken as 1 ms"));
+	for (i = 0; i < im->nr_lines; i++) {
+		const struct im_line *l = &im->lines[i];
+		uint64_t ps;
+
+		if (!im_kept(l) || !l->capacity || !l->pages ||
+		    l->capacity % l->pages)
+			continue;
+		ps = l->capacity / l->pages;
+		if (ps != 4096 && ps != 16384 && ps != 65536)
+			continue;
+		if (seen && seen != (long)ps)
+			conflict = true;
+		seen = (long)ps;
+	}
+	im->page_size = want ? want : DEFAULT_PAGE_SIZE;
+	if (!seen || conflict || seen == im->page_size)
+		return;
+	if (want) {
+		set_err(im, rb_warn(&im->doc->warnings, "page-size-mismatch",
+				    "--page-size is %ld, but the pmem capacity lines give pages of %ld bytes",
+				    want, seen));
 		return;
 	}
-	/* jiffies_to_msecs() gives exact multiples when HZ divides 1000 */
-	if (1000 % hz == 0 && im->ms_gcd % (uint64_t)(1000 / hz))
-		set_err(im, rb_warn(w, "hz-mismatch",
-				    "--hz %ld means %ld ms ticks, but the memmap_ms values are not all multiples of it",
-				    hz, 1000 / hz));
+	im->page_size = seen;
+	set_err(im, rb_warn(&im->doc->warnings, "page-size-from-capacity",
+			    "the pmem capacity lines give pages of %ld KiB: page size taken as %ld KiB (--page-size overrides)",
+			    seen / 1024, seen / 1024));
 }
 
-static void warn_log(struct importer *im)
+/* "amdgpu, nouveau": the sources of the foreign lines, each once. */
+static void foreign_sources(const struct im_foreigns *f, char *buf,
+			    size_t len)
 {
-	struct rb_warnings *w = &im->doc->warnings;
+	size_t i, k, o = 0;
 
-	if (im->seq_gaps.nr)
-		set_err(im, rb_warn(w, "kmsg-records-lost",
-				    "%llu /dev/kmsg records lost in %u sequence gap(s) (first at line %lu): binds may be missing",
-				    (unsigned long long)im->lost_records,
-				    im->seq_gaps.nr, im->seq_gaps.first_line));
-	if (im->truncated.nr)
-		set_err(im, rb_warn(w, "truncated-lines",
-				    "%u line(s) look truncated (first: line %lu); cut memmap lines were skipped",
-				    im->truncated.nr,
-				    im->truncated.first_line));
-	if (im->invalid.nr)
-		set_err(im, rb_warn(w, "memmap-line-invalid",
-				    "%u memmap line(s) hold numbers that overflow 64 bits (first: line %lu) and were skipped",
-				    im->invalid.nr, im->invalid.first_line));
-	if (im->restarts.nr)
-		set_err(im, rb_warn(w, "log-restarted",
-				    "the log restarts %u times (first at line %lu: reboot or concatenated captures); each restart begins a new configuration with its own cold bind",
-				    im->restarts.nr, im->restarts.first_line));
+	buf[0] = '\0';
+	for (i = 0; i < f->nr && o < len; i++) {
+		for (k = 0; k < i && strcmp(f->v[k].source, f->v[i].source); k++)
+			;
+		if (k == i)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      o ? ", " : "", f->v[i].source);
+	}
+}
+
+/* The one-line reason when no sample is left; 0 when there is one. */
+static int no_sample(struct importer *im, const char *name, char *err,
+		     size_t errlen)
+{
+	size_t i, foreign = 0;
+	char sources[128];
+
+	if (im->doc->nr_configs)
+		return 0;
+	for (i = 0; i < im->nr_lines; i++)
+		foreign += im->lines[i].owner == IM_OWNER_FOREIGN;
+	foreign_sources(&im->foreign, sources, sizeof(sources));
+	if (foreign)
+		snprintf(err, errlen,
+			 "no pmem memmap line in %s: its %zu memmap line(s) come from other ZONE_DEVICE users (%s)",
+			 name, foreign, sources);
+	else if (im->c.filtered.nr)
+		snprintf(err, errlen,
+			 "no memmap line in %s is left by %s (%u left out, first: line %lu)",
+			 name, im->opts->pages ? "--pages" : "--device",
+			 im->c.filtered.nr, im->c.filtered.first_line);
+	else if (im->c.cut_memmap.nr)
+		snprintf(err, errlen,
+			 "no complete memmap_init_zone_device line in %s: %u were cut short or wrapped (first: line %lu)",
+			 name, im->c.cut_memmap.nr, im->c.cut_memmap.first_line);
+	else if (im->c.deferred.nr)
+		snprintf(err, errlen,
+			 "no memmap_init_zone_device line found in %s (its %u \"node N initialised\" line(s) are deferred struct-page init, not ZONE_DEVICE)",
+			 name, im->c.deferred.nr);
+	else
+		snprintf(err, errlen,
+			 "no memmap_init_zone_device line found in %s", name);
+	return RB_EXIT_USAGE;
 }
 
 static int set_fingerprint(struct importer *im)
 {
-	struct json_object *fp, *hz;
+	struct json_object *fp = json_object_new_object();
+	int rc = fp ? 0 : -ENOMEM;
 
-	if (!im->opts->hz)
-		return 0;
-	fp = json_object_new_object();
-	hz = json_object_new_int64(im->opts->hz);
-	if (!fp || !hz || json_object_object_add(fp, "hz", hz)) {
+	if (!rc && im->opts->hz)
+		rc = json_object_object_add(fp, "hz",
+					    json_object_new_int64(im->opts->hz));
+	if (!rc)
+		rc = json_object_object_add(fp, "page_size",
+					    json_object_new_int64(im->page_size));
+	if (rc) {
 		json_object_put(fp);
-		json_object_put(hz);
 		return -ENOMEM;
 	}
 	im->doc->fingerprint = fp;
 	return 0;
+}
+
+static void importer_free(struct importer *im)
+{
+	free(im->lines);
+	free(im->ctx);
+	free(im->foreign.v);
+	free(im->pend_buf);
+}
+
+/* Attribution, configurations, warnings: the document from the lines. */
+static int build(struct importer *im, const char *name, char *err,
+		 size_t errlen)
+{
+	int rc;
+
+	im_attribute(im->lines, im->nr_lines, im->ctx, im->nr_ctx);
+	apply_filters(im);
+	set_err(im, collect_foreign(im));
+	set_err(im, im_build_configs(im->doc, im->lines, im->nr_lines,
+				     im->opts, &im->foreign));
+	if (im->err)
+		return RB_EXIT_FAILURE;
+	rc = no_sample(im, name, err, errlen);
+	if (rc)
+		return rc;
+	choose_page_size(im);
+	im->doc->import_file = strdup(name);
+	if (!im->doc->import_file)
+		set_err(im, -ENOMEM);
+	set_err(im, set_fingerprint(im));
+	set_err(im, im_warn(im->doc, &im->c, &im->foreign, im->opts));
+	return im->err ? RB_EXIT_FAILURE : RB_EXIT_OK;
 }
 
 int rb_import_stream(FILE *f, const char *name, const char *tool_name,
@@ -432,37 +562,28 @@ int rb_import_stream(FILE *f, const char *name, const char *tool_name,
 
 	*docp = NULL;
 	im.doc = rb_document_new(tool_name, "import");
-	if (!im.doc)
-		goto nomem;
+	if (!im.doc) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return RB_EXIT_FAILURE;
+	}
 	errno = 0;
 	rc = read_lines(&im, f);
 	if (rc < 0 && rc != -ENOMEM) {
 		snprintf(err, errlen, "%s: %s", name, strerror(-rc));
-		rb_document_free(im.doc);
-		return RB_EXIT_USAGE;
+		rc = RB_EXIT_USAGE;
+	} else {
+		set_err(&im, rc);
+		rc = im.err ? RB_EXIT_FAILURE : build(&im, name, err, errlen);
+		if (rc == RB_EXIT_FAILURE)
+			snprintf(err, errlen, "%s: out of memory", name);
 	}
-	set_err(&im, rc);
-	finish_bind(&im);
-	if (!im.err && !im.memmap_lines) {
-		snprintf(err, errlen,
-			 "no memmap_init_zone_device line found in %s", name);
+	importer_free(&im);
+	if (rc) {
 		rb_document_free(im.doc);
-		return RB_EXIT_USAGE;
+		return rc;
 	}
-	set_err(&im, set_str(&im.doc->import_file, name));
-	set_err(&im, set_fingerprint(&im));
-	warn_single_binds(&im);
-	warn_resolution(&im);
-	warn_log(&im);
-	if (im.err)
-		goto nomem;
 	*docp = im.doc;
 	return RB_EXIT_OK;
-
-nomem:
-	rb_document_free(im.doc);
-	snprintf(err, errlen, "%s: out of memory", name);
-	return RB_EXIT_FAILURE;
 }
 
 int rb_import_file(const char *path, const char *tool_name,

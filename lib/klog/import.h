@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * `import`: a captured kernel log (any container rb_klog_parse() knows)
- * turned into a results document, one sample per bind. The grouping of
- * lines into binds and of binds into configurations is described at the
- * top of import.c.
+ * turned into a results document, one sample per bind. Which lines are
+ * samples, which device, bind and boot each belongs to, is described at
+ * the top of import.c.
  */
 #ifndef RB_IMPORT_H
 #define RB_IMPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "results/document.h"
 
@@ -18,6 +19,10 @@
 struct rb_import_opts {
 	long hz;		/* CONFIG_HZ of the capture, 0 unknown */
 	unsigned int ranges_per_bind; /* lines per bind, 0: by the rule */
+	long page_size;		/* bytes; 0: 4096, or what the pmem
+				 * capacity lines show */
+	uint64_t pages;		/* keep only lines of this many pages */
+	const char *device;	/* keep only this device's lines */
 };
 
 /*

@@ -95,8 +95,9 @@ static const char *parse_stamp(const char *p, const char *end,
 	if (p >= end || *p != '[')
 		return NULL;
 	p = skip_spaces(p + 1, end);
+	/* "[" alone (a line of pasted JSON) is no stamp, cut or not */
 	if (rb_scan_u64(&p, end, &sec))
-		goto not_stamp;
+		return NULL;
 	if (p == end || *p != '.')
 		goto not_stamp;
 	for (p++; p < end && is_digit(*p); p++) {
@@ -386,10 +387,14 @@ static bool parse_journal(const char *p, const char *end,
 	/* the host name: one word right before " kernel:" */
 	for (host = k; host > p && !is_space(host[-1]); host--)
 		;
-	if (host == k || host == p)
+	if (host == k)
 		return false;
-	/* the stamp: everything before the host name */
-	if (*p == '[') {
+	/* the stamp: everything before the host name ("host kernel: " alone
+	 * is a syslog prefix without one) */
+	if (host == p) {
+		if (memchr(p, ':', (size_t)(k - p)))
+			return false;
+	} else if (*p == '[') {
 		q = parse_stamp(p, end, &usec, &cut);
 		if (!q || skip_spaces(q, end) != host)
 			return false;
@@ -427,6 +432,67 @@ static bool parse_dmesg(const char *p, const char *end,
 	return true;
 }
 
+static bool is_key_char(char c)
+{
+	return is_lower(c) || is_upper(c) || is_digit(c) || c == '_' ||
+	       c == '-' || c == '.';
+}
+
+/*
+ * logfmt: key=value pairs, one of them the kernel line in quotes
+ * (vmconsole="[   12.345678] text"). Narrows [*@pp, *@endp) to the first
+ * quoted value that starts like a log record ('[', '<' or a digit).
+ * Escapes inside are left as they are: kernel lines rarely hold quotes.
+ */
+static void strip_logfmt(const char **pp, const char **endp)
+{
+	const char *p = *pp, *end = *endp, *v, *q;
+
+	while (p < end) {
+		for (q = p; q < end && is_key_char(*q); q++)
+			;
+		if (q == p || q == end || *q != '=')
+			return;
+		v = ++q;
+		if (v < end && *v == '"') {
+			for (q = ++v; q < end && *q != '"'; q++)
+				if (*q == '\\' && q + 1 < end)
+					q++;
+			if (v < q && (*v == '[' || *v == '<' || is_digit(*v))) {
+				*pp = v;
+				*endp = q;
+				return;
+			}
+			if (q < end)
+				q++;
+		} else {
+			while (q < end && !is_space(*q))
+				q++;
+		}
+		p = skip_spaces(q, end);
+	}
+}
+
+/*
+ * What a paste adds in front of a log line: indentation, mail quoting
+ * ("> ", ">> ", "> > "), a logfmt wrapper and a bare "kernel: ".
+ */
+static const char *strip_prefixes(const char *p, const char **endp)
+{
+	for (;;) {
+		p = skip_spaces(p, *endp);
+		if (p < *endp && *p == '>')
+			p++;
+		else
+			break;
+	}
+	if (p < *endp && (is_lower(*p) || is_upper(*p)))
+		strip_logfmt(&p, endp);
+	if (has_prefix(p, *endp, "kernel: "))
+		p += strlen("kernel: ");
+	return p;
+}
+
 void rb_klog_parse(const char *line, size_t len, struct rb_klog_record *rec)
 {
 	const char *p = line, *end = line + len;
@@ -442,10 +508,15 @@ void rb_klog_parse(const char *line, size_t len, struct rb_klog_record *rec)
 		rec->form = RB_KLOG_BLANK;
 		return;
 	}
-	switch (*p) {
-	case ' ':
-		parse_kmsg_dict(p, end, rec);
+	if (parse_kmsg_dict(p, end, rec))
 		return;
+	p = strip_prefixes(p, &end);
+	set_text(rec, p, end);
+	if (p == end) {
+		rec->form = RB_KLOG_BLANK;
+		return;
+	}
+	switch (*p) {
 	case '<':
 		parse_dmesg_raw(p, end, rec);
 		return;

@@ -2,8 +2,11 @@
 /*
  * Matcher for the memmap_init_zone_device() line (kernel-facts.md §1.2).
  * Other ZONE_DEVICE users (GPU HMM, P2PDMA, virtiofs DAX) print the very
- * same v5.4+ line; telling them apart is the importer's job (nr_pages,
- * caller, time), not this matcher's.
+ * same v5.4+ line; telling them apart is the importer's job (driver
+ * messages, page count, caller), not this matcher's. The old form's name
+ * is classified here, because v4.20..v5.7 kernels with deferred
+ * struct-page init print "node 0 initialised, N pages in Mms" at boot in
+ * the very same shape.
  */
 #include <errno.h>
 #include <string.h>
@@ -20,10 +23,65 @@ enum lit_match {
 	LIT_OK,
 };
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 static bool is_alnum(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* @lit then digits at *@pp; advances past them. */
+static bool word_digits(const char **pp, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+	const char *p = *pp;
+
+	if ((size_t)(end - p) <= n || memcmp(p, lit, n) || !is_digit(p[n]))
+		return false;
+	for (p += n; p < end && is_digit(*p); p++)
+		;
+	*pp = p;
+	return true;
+}
+
+bool rb_memmap_pmem_name(const char *name, size_t len)
+{
+	static const char *const xy[] = { "pfn", "dax", "namespace", "btt" };
+	const char *end = name + len, *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(xy) / sizeof(xy[0]); i++) {
+		p = name;
+		if (word_digits(&p, end, xy[i]) && p < end && *p == '.' &&
+		    word_digits(&p, end, ".") && p == end)
+			return true;
+	}
+	/* the block device: pmem0, pmem0s (btt), pmem0.1 (a sub-namespace) */
+	p = name;
+	if (!word_digits(&p, end, "pmem"))
+		return false;
+	if (p < end && *p == '.' && !word_digits(&p, end, "."))
+		return false;
+	if (p < end && *p == 's')
+		p++;
+	return p == end;
+}
+
+static enum rb_memmap_dev dev_kind(const char *text, const char *dev,
+				   const char *dev_end)
+{
+	if (rb_memmap_pmem_name(dev, (size_t)(dev_end - dev)))
+		return RB_MEMMAP_DEV_PMEM;
+	if (dev - text >= 5 && !memcmp(dev - 5, "node ", 5)) {
+		for (; dev < dev_end && is_digit(*dev); dev++)
+			;
+		if (dev == dev_end)
+			return RB_MEMMAP_DEV_NODE;
+	}
+	return RB_MEMMAP_DEV_OTHER;
 }
 
 static enum lit_match match_lit(const char **pp, const char *end,
@@ -170,11 +228,22 @@ static enum rb_memmap_match parse_old_form(const char *text, const char *end,
 			m->old_form = true;
 			m->dev = dev;
 			m->dev_len = (size_t)(hit - dev);
+			m->dev_kind = dev_kind(text, dev, hit);
 			return r;
 		}
 		res = worse(res, r);
 	}
 	return res;
+}
+
+/* A mailer wraps at a space: "... memmap_init_zone_device" ends a line. */
+static bool ends_in_func(const char *text, const char *end)
+{
+	size_t n = strlen(NEW_FORM_FUNC) - 1;
+
+	while (end > text && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return (size_t)(end - text) >= n && !memcmp(end - n, NEW_FORM_FUNC, n);
 }
 
 enum rb_memmap_match rb_memmap_line_parse(const char *text, size_t len,
@@ -186,6 +255,8 @@ enum rb_memmap_match rb_memmap_line_parse(const char *text, size_t len,
 	memset(m, 0, sizeof(*m));
 	if (!text)
 		return RB_MEMMAP_NONE;
+	if (ends_in_func(text, end))
+		return RB_MEMMAP_TRUNCATED;
 	r = parse_new_form(text, end, m);
 	if (r != RB_MEMMAP_MATCH)
 		r = worse(r, parse_old_form(text, end, m));

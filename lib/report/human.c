@@ -235,10 +235,20 @@ static void print_source(FILE *f, const struct rb_document *doc,
 	if (cfg->has_cold && (cfg->cold.have & src)) {
 		format_ms(a, sizeof(a), src, rb_sample_value(&cfg->cold, src),
 			  false);
-		fprintf(f, "    First binding: %s\n", a);
+		fprintf(f, "    First binding: %s%s\n", a,
+			rb_sample_value(&cfg->cold, src) ? "" :
+			": below the kernel line's resolution");
 	}
 	if (rb_config_stats(doc, cfg, src, &st)) {
 		fprintf(f, "    No steady-state samples.\n");
+		return;
+	}
+	/* one rebind has no spread, and 0 ms is no measured time */
+	if (st.n == 1 || st.max == 0) {
+		format_ms(a, sizeof(a), src, st.mean, st.n > 1);
+		fprintf(f, "    %s%s (n=%zu%s)\n", avg, a, st.n,
+			st.max == 0 ? ": below the kernel line's resolution" :
+			", a single rebind: no spread");
 		return;
 	}
 	format_ms(a, sizeof(a), src, st.mean, true);

@@ -431,6 +431,7 @@ static bool parse_config(struct loader *ld, struct json_object *o,
 		    add_missing, cfg);
 	parse_warnings(ld, o, where, &cfg->warnings);
 	get_bool(ld, o, where, "complete", &cfg->complete);
+	get_uint(ld, o, where, "boot", false, &cfg->boot);
 	return !ld->failed;
 }
 
@@ -550,6 +551,9 @@ static bool parse_document(struct loader *ld, struct json_object *root,
 	get_str(ld, root, "", "import_file", false, &doc->import_file);
 	get_bool(ld, root, "", "complete", &doc->complete);
 	parse_fingerprint(ld, root, doc);
+	v = member(ld, root, "", "foreign_lines", json_type_array, false);
+	if (v && json_object_deep_copy(v, &doc->foreign_lines, NULL))
+		return fail(ld, NULL, "out of memory");
 	parse_warnings(ld, root, "", &doc->warnings);
 	configs = member(ld, root, "", "configurations", json_type_array,
 			 true);

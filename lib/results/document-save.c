@@ -253,6 +253,8 @@ static struct json_object *config_to_json(const struct rb_document *doc,
 	rc = rc ?: rb_json_put(o, "missing_sources", missing_to_json(cfg));
 	rc = rc ?: rb_json_put(o, "warnings", config_warnings_to_json(cfg));
 	rc = rc ?: rb_json_put(o, "complete", json_object_new_boolean(cfg->complete));
+	if (!rc && cfg->boot)
+		rc = rb_json_put_u64(o, "boot", cfg->boot);
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -288,6 +290,9 @@ struct json_object *rb_document_to_json(const struct rb_document *doc)
 	if (!rc && doc->fingerprint)
 		rc = rb_json_put(root, "fingerprint",
 			     json_object_get(doc->fingerprint));
+	if (!rc && doc->foreign_lines)
+		rc = rb_json_put(root, "foreign_lines",
+				 json_object_get(doc->foreign_lines));
 	rc = rc ?: warnings_append_json(warnings, &doc->warnings);
 	if (!rc) {
 		rc = rb_json_put(root, "warnings", warnings);

@@ -169,6 +169,7 @@ void rb_document_free(struct rb_document *doc)
 	free(doc->origin);
 	free(doc->import_file);
 	json_object_put(doc->fingerprint);
+	json_object_put(doc->foreign_lines);
 	rb_warnings_free(&doc->warnings);
 	for (i = 0; i < doc->nr_configs; i++)
 		config_free(&doc->configs[i]);

@@ -110,6 +110,7 @@ struct rb_config_result {
 	size_t nr_missing;
 	struct rb_warnings warnings;
 	bool complete; /* false when interrupted or a bind failed */
+	unsigned int boot; /* import: which boot of the capture, 1..; 0 n/a */
 };
 
 struct rb_document {
@@ -119,6 +120,7 @@ struct rb_document {
 	char *origin; /* "live" or "import" */
 	char *import_file; /* import only */
 	struct json_object *fingerprint; /* owned, may be NULL */
+	struct json_object *foreign_lines; /* import: owned array, or NULL */
 	struct rb_warnings warnings;
 	struct rb_config_result *configs;
 	size_t nr_configs, alloc_configs;

@@ -28,6 +28,7 @@ static void check_round_trip(const struct rb_document *doc)
 	struct json_object *obj, *back;
 	struct rb_document *again;
 	char err[512];
+	size_t i;
 
 	obj = rb_document_to_json(doc);
 	fuzz_assert(obj);
@@ -40,6 +41,10 @@ static void check_round_trip(const struct rb_document *doc)
 	json_object_put(back);
 	fuzz_assert(again);
 	fuzz_assert(again->nr_configs == doc->nr_configs);
+	fuzz_assert(!doc->foreign_lines == !again->foreign_lines);
+	for (i = 0; i < doc->nr_configs; i++)
+		fuzz_assert(doc->configs[i].boot &&
+			    again->configs[i].boot == doc->configs[i].boot);
 	rb_document_free(again);
 }
 
@@ -55,6 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	opts.hz = hz_choice[data[0] & 7];
 	opts.ranges_per_bind = (data[0] >> 3) & 3;
+	/* the page size (given or from capacity lines), and --pages 1000 */
+	opts.page_size = (data[0] & 0x20) ? 65536 : 0;
+	opts.pages = (data[0] & 0x40) ? 1000 : 0;
 	data++;
 	size--;
 

@@ -52,8 +52,12 @@ static void check_memmap(const char *text, size_t len)
 		return;
 	if (m.old_form) {
 		fuzz_assert(m.dev >= text && m.dev + m.dev_len <= text + len);
+		fuzz_assert((m.dev_kind == RB_MEMMAP_DEV_PMEM) ==
+			    rb_memmap_pmem_name(m.dev, m.dev_len));
+		fuzz_assert(m.dev_kind != RB_MEMMAP_DEV_NONE);
 		return;
 	}
+	fuzz_assert(m.dev_kind == RB_MEMMAP_DEV_NONE);
 	n = snprintf(buf, sizeof(buf),
 		     "memmap_init_zone_device initialised %" PRIu64
 		     " pages in %" PRIu64 "ms",

@@ -319,6 +319,90 @@ static void test_memmap_forms(void)
 	      "empty text");
 }
 
+/* What a paste puts in front of a line, stripped before the stamp. */
+static void test_prefixes(void)
+{
+	static const char *const pasted[] = {
+		"> [   41.316312] " MEMMAP_84,
+		">> [   41.316312] " MEMMAP_84,
+		"> > [   41.316312] " MEMMAP_84,
+		"    [   41.316312] " MEMMAP_84,
+		"\t[   41.316312] " MEMMAP_84,
+		"pmemhost kernel: [   41.316312] " MEMMAP_84,
+		"kernel: [   41.316312] " MEMMAP_84,
+		"ts=2026-11-30T02:11:09Z level=info vmconsole=\"[   41.316312] "
+		MEMMAP_84 "\"",
+		"> vm=\"guest 0\" vmconsole=\"[   41.316312] " MEMMAP_84 "\" x=1",
+	};
+	struct rb_klog_record r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pasted) / sizeof(pasted[0]); i++) {
+		parse(pasted[i], &r);
+		CHECK(r.has_ts && r.ts_usec == 41316312 &&
+		      r.text_len == strlen(MEMMAP_84) &&
+		      !memcmp(r.text, MEMMAP_84, r.text_len),
+		      "prefix stripped, stamp kept: %s", pasted[i]);
+	}
+	parse("> 7,5,12,-,caller=T1;" MEMMAP_84, &r);
+	CHECK(r.form == RB_KLOG_KMSG && r.tid == 1, "quoted kmsg record");
+	parse(" SUBSYSTEM=nd", &r);
+	CHECK(r.form == RB_KLOG_KMSG_DICT, "dictionary line not stripped");
+	parse("msg=hello world=1", &r);
+	CHECK(r.form == RB_KLOG_PLAIN && r.text_len == 17,
+	      "logfmt without a quoted record stays as it is");
+	parse(">", &r);
+	CHECK(r.form == RB_KLOG_BLANK, "an empty quoted line is blank");
+	parse("[", &r);
+	CHECK(r.form == RB_KLOG_PLAIN && !r.truncated,
+	      "'[' of a pasted ndctl list is not a cut stamp");
+	parse("> [", &r);
+	CHECK(!r.truncated, "quoted '[' is not a cut stamp either");
+	parse("[   41.31", &r);
+	CHECK(r.truncated, "a stamp cut after its digits is");
+}
+
+/* The old form only for names the kernel gives pmem devices. */
+static void test_memmap_names(void)
+{
+	static const char *const pmem[] = {
+		"pfn0.1", "dax12.0", "namespace0.0", "btt1.3", "pmem0",
+		"pmem12s", "pmem0.1",
+	};
+	static const char *const other[] = {
+		"0000:03:00.0", "hmm_device0", "pfn0", "pmem", "dax0.", "pmemx",
+		"namespace0.0x",
+	};
+	struct rb_memmap_line m;
+	char line[128];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pmem) / sizeof(pmem[0]); i++) {
+		snprintf(line, sizeof(line), "%s initialised, 5 pages in 4ms",
+			 pmem[i]);
+		CHECK(match(line, &m) == RB_MEMMAP_MATCH &&
+		      m.dev_kind == RB_MEMMAP_DEV_PMEM, "pmem name: %s", line);
+	}
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		snprintf(line, sizeof(line), "%s initialised, 5 pages in 4ms",
+			 other[i]);
+		CHECK(match(line, &m) == RB_MEMMAP_MATCH &&
+		      m.dev_kind == RB_MEMMAP_DEV_OTHER, "other name: %s", line);
+	}
+	CHECK(match("node 0 initialised, 254934 pages in 0ms", &m) ==
+		      RB_MEMMAP_MATCH && m.dev_kind == RB_MEMMAP_DEV_NODE &&
+	      m.nr_pages == 254934, "deferred struct-page init: node 0");
+	CHECK(match("node 13 initialised, 1 pages in 4ms", &m) ==
+		      RB_MEMMAP_MATCH && m.dev_kind == RB_MEMMAP_DEV_NODE,
+	      "node 13");
+	CHECK(match(MEMMAP_84, &m) == RB_MEMMAP_MATCH &&
+	      m.dev_kind == RB_MEMMAP_DEV_NONE, "new form names no device");
+	CHECK(match("[   41.3] memmap_init_zone_device", &m) ==
+		      RB_MEMMAP_TRUNCATED, "wrapped after the function name");
+	CHECK(match("memmap_init_zone_device initialised 257536 pages in ",
+		    &m) == RB_MEMMAP_TRUNCATED, "wrapped after 'in'");
+}
+
 static void test_memmap_noise(void)
 {
 	static const char *const noise[] = {
@@ -331,7 +415,7 @@ static void test_memmap_noise(void)
 		"Bluetooth: HCI socket layer initialized",
 		"EDAC MC: Ver: 3.0.0",
 		" memmap_init_zone_device+0x1a4/0x2b0",
-		"memmap_init_zone_device: memmap_init_zone_device",
+		"memmap_init_zone_device: memmap_init_zone_device+0x10",
 		/* near misses */
 		"mei_me 0000:00:16.0: FW initialised, 4 clients in 12ms",
 		"sdhci-pci 0000:00:1e.6: SDHCI controller initialised, 1 slots",
@@ -358,5 +442,7 @@ int main(void)
 	test_memmap_real();
 	test_memmap_forms();
 	test_memmap_noise();
+	test_prefixes();
+	test_memmap_names();
 	return unit_done();
 }
