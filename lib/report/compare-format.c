@@ -59,14 +59,6 @@ static void fmt_p(char *buf, size_t len, double p)
 		snprintf(buf, len, "%.4f", p);
 }
 
-/* Milliseconds as the cover letter writes them: "1456 ms", "244.28 ms". */
-static void fmt_ms(char *buf, size_t len, double v, const char *unit)
-{
-	double ms = rb_to_ms(v, unit);
-
-	snprintf(buf, len, fabs(ms) >= 1000 ? "%.0f ms" : "%.2f ms", ms);
-}
-
 static const struct rb_source_cmp *primary(const struct rb_pair *p)
 {
 	return p->primary >= 0 ? &p->src[p->primary] : NULL;
@@ -98,28 +90,35 @@ static const struct rb_cold_cmp *cold_of(const struct rb_pair *p,
 	return NULL;
 }
 
-/* Greedy word wrap of one paragraph to @width columns. */
-static void wrap(FILE *f, const char *text, size_t width)
+/* One row of the cover letter's table: @vb and @vn in @unit. */
+static void commit_row(FILE *f, const char *name, double vb, double vn,
+		       const char *unit)
 {
-	const char *p = text;
-	size_t col = 0;
+	char b[32], n[32];
 
-	while (*p) {
-		size_t w = strcspn(p, " ");
+	rb_format_time(b, sizeof(b), vb, vb, unit, -1);
+	rb_format_time(n, sizeof(n), vn, vn, unit, -1);
+	fprintf(f, "%-34s%14s%14s\n", name, b, n);
+}
 
-		if (col && col + 1 + w > width) {
-			fputc('\n', f);
-			col = 0;
-		} else if (col) {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(p, 1, w, f);
-		col += w;
-		p += w;
-		while (*p == ' ')
-			p++;
-	}
+/* The cover letter's table: first binding, average, SE, sigma, n. */
+static void print_commit_table(FILE *f, const struct rb_pair *p,
+			       const struct rb_source_cmp *s)
+{
+	const struct rb_cold_cmp *cold = cold_of(p, s);
+	const char *unit = s->desc->unit;
+
+	fprintf(f, "\n%-34s%14s%14s\n", "", "base", "new");
+	if (cold)
+		commit_row(f, "First binding:", cold->base, cold->newer, unit);
+	commit_row(f, "Average of subsequent rebinds:", s->base.st.mean,
+		   s->newer.st.mean, unit);
+	commit_row(f, "  standard error of the mean:", s->base.st.stderr_mean,
+		   s->newer.st.stderr_mean, unit);
+	commit_row(f, "  standard deviation:", s->base.st.stddev,
+		   s->newer.st.stddev, unit);
+	fprintf(f, "%-34s%14zu%14zu\n", p->by_boot ? "  boots:" : "  rebinds:",
+		s->base.st.n, s->newer.st.n);
 	fputc('\n', f);
 }
 
@@ -127,33 +126,15 @@ static void print_commit_pair(FILE *f, const struct rb_comparison *c,
 			      const struct rb_pair *p)
 {
 	const struct rb_source_cmp *s = primary(p), *o;
-	const struct rb_cold_cmp *cold = cold_of(p, s);
 	const struct rb_ratio_ci *ci;
-	const char *unit = s->desc->unit, *ci_name = "";
+	const char *ci_name = "";
 	char b[32], n[32], pv[32], *para = NULL;
 	size_t len, i;
 	FILE *m;
 
-	wrap(f, p->label, COMMIT_COLS);
+	rb_wrap(f, p->label, COMMIT_COLS, 0, 0);
 	fprintf(f, "%s\n", source_what(s->desc));
-	fprintf(f, "\n%-34s%14s%14s\n", "", "base", "new");
-	if (cold) {
-		fmt_ms(b, sizeof(b), cold->base, unit);
-		fmt_ms(n, sizeof(n), cold->cand, unit);
-		fprintf(f, "%-34s%14s%14s\n", "First binding:", b, n);
-	}
-	fmt_ms(b, sizeof(b), s->base.st.mean, unit);
-	fmt_ms(n, sizeof(n), s->cand.st.mean, unit);
-	fprintf(f, "%-34s%14s%14s\n", "Average of subsequent rebinds:", b, n);
-	fmt_ms(b, sizeof(b), s->base.st.stderr_mean, unit);
-	fmt_ms(n, sizeof(n), s->cand.st.stderr_mean, unit);
-	fprintf(f, "%-34s%14s%14s\n", "  standard error of the mean:", b, n);
-	fmt_ms(b, sizeof(b), s->base.st.stddev, unit);
-	fmt_ms(n, sizeof(n), s->cand.st.stddev, unit);
-	fprintf(f, "%-34s%14s%14s\n", "  standard deviation:", b, n);
-	fprintf(f, "%-34s%14zu%14zu\n", p->by_boot ? "  boots:" : "  rebinds:",
-		s->base.st.n, s->cand.st.n);
-	fputc('\n', f);
+	print_commit_table(f, p, s);
 
 	m = open_memstream(&para, &len);
 	if (!m)
@@ -190,16 +171,16 @@ static void print_commit_pair(FILE *f, const struct rb_comparison *c,
 		break;
 	}
 	fprintf(m, "%sMann-Whitney U p = %s, n = %zu/%zu%s, %s).",
-		ci ? "" : " (", pv, s->base.st.n, s->cand.st.n,
+		ci ? "" : " (", pv, s->base.st.n, s->newer.st.n,
 		p->by_boot ? " boots" : "",
 		p->by_boot ? "boot means" :
-		c->base->nr == 1 && c->cand->nr == 1 ?
+		c->base->nr == 1 && c->newer->nr == 1 ?
 			"1 boot per kernel" : "iterations pooled over boots");
 	if (p->too_few_boots)
 		fprintf(m, " With %zu/%zu boots no rank test can reach p < %g: measure more boots per kernel.",
-			s->base.st.n, s->cand.st.n, c->opts.alpha);
+			s->base.st.n, s->newer.st.n, c->opts.alpha);
 	fclose(m);
-	wrap(f, para, COMMIT_COLS);
+	rb_wrap(f, para, COMMIT_COLS, 0, 0);
 	free(para);
 
 	if (p->nr_src > 1)
@@ -208,8 +189,10 @@ static void print_commit_pair(FILE *f, const struct rb_comparison *c,
 		o = &p->src[i];
 		if (o == s)
 			continue;
-		fmt_ms(b, sizeof(b), o->base.st.mean, o->desc->unit);
-		fmt_ms(n, sizeof(n), o->cand.st.mean, o->desc->unit);
+		rb_format_time(b, sizeof(b), o->base.st.mean, o->base.st.mean,
+			       o->desc->unit, -1);
+		rb_format_time(n, sizeof(n), o->newer.st.mean,
+			       o->newer.st.mean, o->desc->unit, -1);
 		fprintf(f, "  %-10s %10s -> %10s %+7.1f%%  %s\n", o->desc->key,
 			b, n, 100 * o->change_mean, rb_verdict_key(o->verdict));
 	}
@@ -241,7 +224,7 @@ static void print_commit(FILE *f, const struct rb_comparison *c)
 		fprintf(m, ".");
 		fclose(m);
 		fputc('\n', f);
-		wrap(f, para, COMMIT_COLS);
+		rb_wrap(f, para, COMMIT_COLS, 0, 0);
 		free(para);
 	}
 }
@@ -250,8 +233,8 @@ static void print_commit(FILE *f, const struct rb_comparison *c)
 static void cold_times(const struct rb_cold_cmp *cc, char *b, char *n,
 		       size_t len)
 {
-	rb_format_time(b, len, cc->base, cc->base, cc->desc->unit);
-	rb_format_time(n, len, cc->cand, cc->base, cc->desc->unit);
+	rb_format_time(b, len, cc->base, cc->base, cc->desc->unit, -1);
+	rb_format_time(n, len, cc->newer, cc->base, cc->desc->unit, -1);
 }
 
 static void print_ratio(FILE *f, const char *name,
@@ -270,10 +253,10 @@ static void print_human_side(FILE *f, const char *name,
 {
 	char mean[32], se[32], med[32], sd[32];
 
-	rb_format_time(mean, sizeof(mean), s->st.mean, s->st.mean, unit);
-	rb_format_time(se, sizeof(se), s->st.stderr_mean, s->st.mean, unit);
-	rb_format_time(med, sizeof(med), s->st.median, s->st.mean, unit);
-	rb_format_time(sd, sizeof(sd), s->st.stddev, s->st.mean, unit);
+	rb_format_time(mean, sizeof(mean), s->st.mean, s->st.mean, unit, -1);
+	rb_format_time(se, sizeof(se), s->st.stderr_mean, s->st.mean, unit, -1);
+	rb_format_time(med, sizeof(med), s->st.median, s->st.mean, unit, -1);
+	rb_format_time(sd, sizeof(sd), s->st.stddev, s->st.mean, unit, -1);
 	fprintf(f, "    %-5s n=%-4zu mean %s ± %s (SE)  median %s  σ %s\n",
 		name, s->st.n, mean, se, med, sd);
 }
@@ -290,7 +273,7 @@ static void print_human_source(FILE *f, const struct rb_pair *p,
 			"    the median and Hodges-Lehmann do not\n",
 			s->resolution);
 	print_human_side(f, "base", &s->base, s->desc->unit);
-	print_human_side(f, "new", &s->cand, s->desc->unit);
+	print_human_side(f, "new", &s->newer, s->desc->unit);
 	fprintf(f, "    %-22s %+.2f%%   speedup %.3fx\n", "change of the mean",
 		100 * s->change_mean, s->speedup);
 	if (s->has_fieller)
@@ -319,7 +302,7 @@ static void print_human(FILE *f, const struct rb_comparison *c)
 		fprintf(f, "\n%s\n", p->label);
 		fprintf(f, "  unit of replication: %s (boots: %zu base, %zu new)\n",
 			p->by_boot ? "boot" : "iteration", p->base_boots,
-			p->cand_boots);
+			p->new_boots);
 		if (!p->nr_src)
 			fprintf(f, "  no steady-state timing source in common\n");
 		for (k = 0; k < p->nr_src; k++)
@@ -329,7 +312,7 @@ static void print_human(FILE *f, const struct rb_comparison *c)
 
 			cold_times(cc, b, n, sizeof(b));
 			fprintf(f, "  first bind %-10s %s -> %s (ratio %.3f, n=%zu/%zu, no test)\n",
-				cc->desc->key, b, n, cc->ratio, cc->nb, cc->nc);
+				cc->desc->key, b, n, cc->ratio, cc->nb, cc->nn);
 		}
 	}
 	for (i = 0; i < c->nr_mismatches; i++) {
@@ -339,13 +322,13 @@ static void print_human(FILE *f, const struct rb_comparison *c)
 			i ? "" : "\n", m->config ? m->config : "",
 			m->config ? ": " : "", m->field,
 			m->base ? m->base : "(none)",
-			m->cand ? m->cand : "(none)", m->action);
+			m->newer ? m->newer : "(none)", m->action);
 	}
 	for (i = 0; i < c->nr_fp_diffs; i++)
 		fprintf(f, "%sdiffers: %s: base %s, new %s\n", i ? "" : "\n",
 			c->fp_diffs[i].key,
 			c->fp_diffs[i].base ? c->fp_diffs[i].base : "(none)",
-			c->fp_diffs[i].cand ? c->fp_diffs[i].cand : "(none)");
+			c->fp_diffs[i].newer ? c->fp_diffs[i].newer : "(none)");
 	for (i = 0; i < c->nr_caveats; i++)
 		fprintf(f, "%scaveat: %s\n", i ? "" : "\n", c->caveats[i]);
 }
@@ -376,15 +359,15 @@ static void print_markdown(FILE *f, const struct rb_comparison *c)
 			const struct rb_source_cmp *s = &p->src[k];
 			char bse[32], nse[32];
 
-			double bm = s->base.st.mean, nm = s->cand.st.mean;
+			double bm = s->base.st.mean, nm = s->newer.st.mean;
 
-			rb_format_time(b, sizeof(b), bm, bm, s->desc->unit);
-			rb_format_time(n, sizeof(n), nm, nm, s->desc->unit);
+			rb_format_time(b, sizeof(b), bm, bm, s->desc->unit, -1);
+			rb_format_time(n, sizeof(n), nm, nm, s->desc->unit, -1);
 			rb_format_time(bse, sizeof(bse), s->base.st.stderr_mean,
-				       bm, s->desc->unit);
+				       bm, s->desc->unit, -1);
 			rb_format_time(nse, sizeof(nse),
-				       s->cand.st.stderr_mean, nm,
-				       s->desc->unit);
+				       s->newer.st.stderr_mean, nm,
+				       s->desc->unit, -1);
 			fprintf(f, "| `%s`%s | %s ± %s | %s ± %s |",
 				s->desc->key, s->quantised ? " (jiffies)" : "",
 				b, bse, n, nse);
@@ -407,7 +390,7 @@ static void print_markdown(FILE *f, const struct rb_comparison *c)
 			cold_times(cc, b, n, sizeof(b));
 			fprintf(f, "%s- first bind, `%s`: %s → %s (%+.1f%%, n=%zu/%zu, no test)\n",
 				k ? "" : "\n", cc->desc->key, b, n,
-				100 * (cc->ratio - 1), cc->nb, cc->nc);
+				100 * (cc->ratio - 1), cc->nb, cc->nn);
 		}
 	}
 	if (c->nr_mismatches || c->nr_fp_diffs || c->nr_caveats)
@@ -418,7 +401,7 @@ static void print_markdown(FILE *f, const struct rb_comparison *c)
 		fprintf(f, "- mismatch: %s%s`%s` base %s, new %s: %s\n",
 			m->config ? m->config : "", m->config ? ": " : "",
 			m->field, m->base ? m->base : "(none)",
-			m->cand ? m->cand : "(none)", m->action);
+			m->newer ? m->newer : "(none)", m->action);
 	}
 	for (i = 0; i < c->nr_fp_diffs; i++)
 		fprintf(f, "- differs: `%s`\n", c->fp_diffs[i].key);

@@ -1,65 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "results/document.h"
 #include "report/human.h"
 #include "results/stats.h"
+#include "results/config-label.h"
+#include "util/format.h"
 
 #define COLUMNS 80
 #define HIST_STARS 40
 
-/* Columns taken by @len bytes of UTF-8 (σ is two bytes, one column). */
-static size_t columns(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-/*
- * @text word-wrapped at COLUMNS: the first line indented by @indent, the
- * others by @hang. A word longer than a whole line is cut.
- */
 static void print_wrapped(FILE *f, size_t indent, size_t hang,
 			  const char *text)
 {
-	size_t col = indent, len, w;
-	bool line_empty = true;
-
-	fprintf(f, "%*s", (int)indent, "");
-	while (*text) {
-		text += strspn(text, " ");
-		len = strcspn(text, " ");
-		if (!len)
-			break;
-		w = columns(text, len);
-		if (!line_empty && col + 1 + w > COLUMNS) {
-			fprintf(f, "\n%*s", (int)hang, "");
-			col = hang;
-			line_empty = true;
-		}
-		if (!line_empty) {
-			fputc(' ', f);
-			col++;
-		}
-		/* Cut an over-long word at the margin (byte-wise: paths). */
-		while (col + w > COLUMNS && COLUMNS > col) {
-			size_t room = COLUMNS - col;
-
-			fprintf(f, "%.*s\n%*s", (int)room, text, (int)hang, "");
-			text += room;
-			len -= room;
-			w = columns(text, len);
-			col = hang;
-		}
-		fwrite(text, 1, len, f);
-		col += w;
-		text += len;
-		line_empty = false;
-	}
-	fputc('\n', f);
+	rb_wrap(f, text, COLUMNS, indent, hang);
 }
 
 static size_t bucket_of(uint64_t v)
@@ -115,29 +70,11 @@ void rb_log2_hist_print(FILE *f, const unsigned int *buckets, size_t nr,
 	}
 }
 
-/* "2M" for exact binary multiples, bytes otherwise. */
-static void format_align(char *buf, size_t len, uint64_t v)
-{
-	static const char units[] = "KMGT";
-	int i;
-
-	for (i = 3; i >= 0; i--) {
-		uint64_t m = 1ull << (10 * (i + 1));
-
-		if (v >= m && v % m == 0) {
-			snprintf(buf, len, "%llu%c", (unsigned long long)(v / m),
-				 units[i]);
-			return;
-		}
-	}
-	snprintf(buf, len, "%llu", (unsigned long long)v);
-}
-
 static void print_target(FILE *f, const struct rb_document *doc,
 			 const struct rb_config_result *cfg, size_t idx)
 {
 	const struct rb_target_desc *t = &cfg->target;
-	char line[512], num[32];
+	char line[512], label[256];
 	size_t n = 0;
 
 #define APPEND(...)                                                        \
@@ -147,16 +84,9 @@ static void print_target(FILE *f, const struct rb_document *doc,
 			 "target");
 	if (doc->nr_configs > 1)
 		APPEND(" [%zu/%zu]", idx + 1, doc->nr_configs);
-	if (t->mode)
-		APPEND(" %s", t->mode);
-	if (t->map)
-		APPEND(" map=%s", t->map);
-	if (t->align) {
-		format_align(num, sizeof(num), t->align);
-		APPEND(" align=%s", num);
-	}
-	if (t->size)
-		APPEND(" size=%.2f GiB", t->size / 1073741824.0);
+	rb_config_label(label, sizeof(label), t, 0, 0);
+	if (t->mode || t->map || t->align || t->size)
+		APPEND(" %s", label);
 	if (t->driver)
 		APPEND(" (%s%s%s)", t->driver, t->bind_dev ? " on " : "",
 		       t->bind_dev ? t->bind_dev : "");
@@ -196,10 +126,11 @@ static void print_pages(FILE *f, const struct rb_document *doc,
 static void format_ms(char *buf, size_t len, enum rb_source src, double v,
 		      bool mean)
 {
-	if (src == RB_SRC_MEMMAP_MS)
-		snprintf(buf, len, mean ? "%.2f ms" : "%.0f ms", v);
-	else
-		snprintf(buf, len, "%.3f ms", v / 1e6);
+	const struct rb_source_desc *d = rb_source_desc(src);
+
+	/* always in ms, like the cover letters; INFINITY never picks us */
+	rb_format_time(buf, len, v, INFINITY, d ? d->unit : "ms",
+		       src != RB_SRC_MEMMAP_MS ? 3 : mean ? 2 : 0);
 }
 
 static const char *source_label(const struct rb_document *doc,
@@ -247,8 +178,8 @@ static void print_source(FILE *f, const struct rb_document *doc,
 	outliers = st.low_mild + st.low_severe + st.high_mild + st.high_severe;
 	snprintf(line, sizeof(line), "(σ %s, n=%zu, SE %s)", b, st.n, c);
 	/* One line like the cover letters when it fits, else two. */
-	if (4 + columns(avg, strlen(avg)) + strlen(a) + 1 +
-	    columns(line, strlen(line)) <= COLUMNS)
+	if (4 + rb_columns(avg, strlen(avg)) + strlen(a) + 1 +
+	    rb_columns(line, strlen(line)) <= COLUMNS)
 		fprintf(f, "    %s%s %s\n", avg, a, line);
 	else
 		fprintf(f, "    %s%s\n      %s\n", avg, a, line);

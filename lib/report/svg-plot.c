@@ -105,9 +105,9 @@ static void panel(FILE *f, const struct rb_pair *p, double top)
 		lo = fmin(lo, rb_to_ms(s->base_raw[i], unit));
 		hi = fmax(hi, rb_to_ms(s->base_raw[i], unit));
 	}
-	for (i = 0; i < s->cand.nr_iterations; i++) {
-		lo = fmin(lo, rb_to_ms(s->cand_raw[i], unit));
-		hi = fmax(hi, rb_to_ms(s->cand_raw[i], unit));
+	for (i = 0; i < s->newer.nr_iterations; i++) {
+		lo = fmin(lo, rb_to_ms(s->new_raw[i], unit));
+		hi = fmax(hi, rb_to_ms(s->new_raw[i], unit));
 	}
 	nice_axis(lo, hi, &a);
 
@@ -140,12 +140,12 @@ static void panel(FILE *f, const struct rb_pair *p, double top)
 
 	strip(f, &a, y_base, s->base_raw, s->base.nr_iterations, unit,
 	      BASE_COLOUR, "base", s->base.st.mean);
-	strip(f, &a, y_new, s->cand_raw, s->cand.nr_iterations, unit,
-	      NEW_COLOUR, "new", s->cand.st.mean);
+	strip(f, &a, y_new, s->new_raw, s->newer.nr_iterations, unit,
+	      NEW_COLOUR, "new", s->newer.st.mean);
 	rb_format_time(mb, sizeof(mb), s->base.st.mean, s->base.st.mean,
-		       unit);
-	rb_format_time(mn, sizeof(mn), s->cand.st.mean, s->cand.st.mean,
-		       unit);
+		       unit, 2);
+	rb_format_time(mn, sizeof(mn), s->newer.st.mean, s->newer.st.mean,
+		       unit, 2);
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">mean %s</text>\n",
 		WIDTH - RIGHT, top + 16, BASE_COLOUR, mb);
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">mean %s</text>\n",

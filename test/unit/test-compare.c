@@ -22,11 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
-#include "compare.h"
-#include "exit-codes.h"
-#include "log.h"
-#include "svg-plot.h"
+#include "cmd/cli.h"
+#include "report/compare.h"
+#include "util/exit-codes.h"
+#include "util/log.h"
+#include "report/svg-plot.h"
 #include "unit.h"
 
 static void check_near(double got, double want, double tol, const char *what)
@@ -235,9 +235,9 @@ static void test_upstream(void)
 					  "1 boot per side"),
 	      "1 boot per side caveat");
 	s = &p->src[p->primary];
-	CHECK(s->base.st.n == 30 && s->cand.st.n == 30, "n = 30/30");
+	CHECK(s->base.st.n == 30 && s->newer.st.n == 30, "n = 30/30");
 	check_near(s->base.st.mean, 244.28e6, 1e-15, "base mean 244.28 ms");
-	check_near(s->cand.st.mean, 96.79e6, 1e-15, "new mean 96.79 ms");
+	check_near(s->newer.st.mean, 96.79e6, 1e-15, "new mean 96.79 ms");
 	check_near(s->change_mean, 96.79 / 244.28 - 1, 1e-13,
 		   "change of the mean");
 	CHECK(s->verdict == RB_VERDICT_IMPROVED, "upstream numbers: improved");
@@ -247,7 +247,7 @@ static void test_upstream(void)
 	 * .pvalue = 3.019859359162157e-11 (complete separation) */
 	check_near(s->mwu.p, 3.019859359162157e-11, 1e-9, "p of separation");
 	CHECK(p->nr_cold == 3 && p->cold[0].base == 1456e6 &&
-	      p->cold[0].cand == 1272e6, "first binds compared apart");
+	      p->cold[0].newer == 1272e6, "first binds compared apart");
 
 	s = find_src(p, "memmap_ms");
 	CHECK(s && s->quantised && !s->hl_meaningful &&
@@ -439,7 +439,7 @@ static void test_boots(void)
 	CHECK(rb_compare(&b.side, &n.side, &defaults, &c) == 0 &&
 	      c.nr_pairs == 1, "2 boots per side pair");
 	p = &c.pairs[0];
-	CHECK(p->by_boot && p->base_boots == 2 && p->cand_boots == 2,
+	CHECK(p->by_boot && p->base_boots == 2 && p->new_boots == 2,
 	      "the boot is the unit");
 	CHECK(p->src[p->primary].base.st.n == 2 &&
 	      p->src[p->primary].base.nr_iterations == 60,
@@ -557,12 +557,12 @@ static int run(int argc, const char **argv)
 static void test_cli(void)
 {
 	const char *dir = getenv("RB_FIXTURES") ?: "test/fixtures";
-	char base[512], cand[512], garbage[512], v2[512], mm[512], b2[512];
+	char base[512], newer[512], garbage[512], v2[512], mm[512], b2[512];
 	char n2[512], plot[] = "/tmp/rb-test-plot-XXXXXX";
 	int fd;
 
 	snprintf(base, sizeof(base), "%s/compare-upstream-base.json", dir);
-	snprintf(cand, sizeof(cand), "%s/compare-upstream-new.json", dir);
+	snprintf(newer, sizeof(newer), "%s/compare-upstream-new.json", dir);
 	snprintf(b2, sizeof(b2), "%s/compare-upstream-base-boot2.json", dir);
 	snprintf(n2, sizeof(n2), "%s/compare-upstream-new-boot2.json", dir);
 	snprintf(garbage, sizeof(garbage), "%s/compare-garbage.json", dir);
@@ -573,11 +573,11 @@ static void test_cli(void)
 		close(fd);
 
 	{
-		const char *a[] = { "compare", base, cand, NULL };
+		const char *a[] = { "compare", base, newer, NULL };
 		CHECK(run(3, a) == RB_EXIT_OK, "base new: exit 0");
 	}
 	{
-		const char *a[] = { "compare", "--fail-on-regression", cand,
+		const char *a[] = { "compare", "--fail-on-regression", newer,
 				    base, NULL };
 		CHECK(run(4, a) == RB_EXIT_REGRESSION,
 		      "--fail-on-regression on a regression: exit %d",
@@ -585,16 +585,16 @@ static void test_cli(void)
 	}
 	{
 		const char *a[] = { "compare", "--fail-on-regression", base,
-				    cand, NULL };
+				    newer, NULL };
 		CHECK(run(4, a) == RB_EXIT_OK, "improvement: exit 0");
 	}
 	{
 		const char *a[] = { "compare", "--format", "commit", base, b2,
-				    "--", cand, n2, NULL };
+				    "--", newer, n2, NULL };
 		CHECK(run(8, a) == RB_EXIT_OK, "base1 base2 -- new1 new2");
 	}
 	{
-		const char *a[] = { "compare", "--plot", plot, base, cand,
+		const char *a[] = { "compare", "--plot", plot, base, newer,
 				    NULL };
 		FILE *f;
 		char head[64] = "";
@@ -611,7 +611,7 @@ static void test_cli(void)
 	}
 	{
 		const char *a[] = { "compare", "--format", "commit", "-o", plot,
-				    base, cand, NULL };
+				    base, newer, NULL };
 		char text[4096] = "";
 		FILE *f;
 		size_t n = 0;
@@ -631,7 +631,7 @@ static void test_cli(void)
 		CHECK(run(3, a) == RB_EXIT_USAGE, "garbage: usage exit");
 	}
 	{
-		const char *a[] = { "compare", v2, cand, NULL };
+		const char *a[] = { "compare", v2, newer, NULL };
 		CHECK(run(3, a) == RB_EXIT_USAGE, "schema_version 2: usage exit");
 	}
 	{
@@ -644,13 +644,13 @@ static void test_cli(void)
 		      "no common configuration: usage exit");
 	}
 	{
-		const char *a[] = { "compare", "--format", "pdf", base, cand,
+		const char *a[] = { "compare", "--format", "pdf", base, newer,
 				    NULL };
 		CHECK(run(5, a) == RB_EXIT_USAGE, "unknown format");
 	}
 	{
 		const char *a[] = { "compare", "--noise-threshold", "2%", base,
-				    cand, NULL };
+				    newer, NULL };
 		CHECK(run(5, a) == RB_EXIT_OK, "--noise-threshold 2%%");
 	}
 	{

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "document.h"
-#include "human.h"
+#include "results/document.h"
+#include "report/human.h"
 #include "unit.h"
 
 static void test_buckets(void)
@@ -158,8 +158,8 @@ static void test_summary(void)
 		"the page_ref_set tracepoint is enabled in 1 place(s) (/sys/kernel/tracing/instances/averyveryverylonginstancename/events/page_ref/page_ref_set/enable reads \"1\"): the patched kernel keeps its fast path off");
 	text = capture_summary(doc);
 	printf("%s", text);
-	CHECK(strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100.00 GiB (dax_pmem on dax0.0) region0 node 1\n") ||
-	      strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100.00 GiB (dax_pmem on dax0.0)\n"),
+	CHECK(strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100G (dax_pmem on dax0.0) region0 node 1\n") ||
+	      strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100G (dax_pmem on dax0.0)\n"),
 	      "target line");
 	CHECK(strstr(text, "26214400 pages per bind (100.00 GiB of memory), 30 rebinds after 0 warmups"),
 	      "pages line");
