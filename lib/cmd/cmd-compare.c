@@ -33,6 +33,7 @@ static const struct option long_opts[] = {
 	{ "noise-threshold", required_argument, NULL, OPT_NOISE },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "confidence", required_argument, NULL, OPT_CONFIDENCE },
+	{ "aa", required_argument, NULL, OPT_AA },
 	{ "output", required_argument, NULL, 'o' },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "fail-on-regression", no_argument, NULL, OPT_FAIL },
@@ -57,6 +58,8 @@ static void usage(FILE *f, const char *prog)
 		"                            0 is allowed)\n"
 		"      --alpha X             significance level of the tests (0.05)\n"
 		"      --confidence X        level of every interval (1 - alpha)\n"
+		"      --aa FILE             another boot of the base kernel: with 1 boot\n"
+		"                            per kernel, its spread widens the interval\n"
 
 		"      --plot FILE.svg       write a strip plot of both distributions\n"
 		"      --fail-on-regression  exit %d when any verdict is 'regressed'\n"

@@ -27,52 +27,68 @@ static int check_directions(struct rb_comparison *c, const struct rb_pair *p)
 			  p->label, imp->desc->key, reg->desc->key);
 }
 
-/* Two-sided exact MWU p of complete separation: 2 / C(m+n, m). */
-static double min_rank_p(size_t m, size_t n)
+/* Few units: no rank test can reach alpha, so the verdict is capped. */
+static int capped_caveat(struct rb_comparison *c, const struct rb_pair *p,
+			 const struct rb_source_cmp *s)
 {
-	double c = 1;
-	size_t i;
+	return rb_cmp_add_caveat(c, "%s: with %zu/%zu %s the smallest p-value Mann-Whitney can reach is %.3g, not below alpha %.3g: the verdict is no_change whatever the data; measure at least %u boots per kernel",
+				 p->label, s->base.st.n, s->newer.st.n,
+				 p->by_boot ? "boots" : "iterations",
+				 rb_mwu_min_p(s->base.st.n, s->newer.st.n),
+				 c->opts.alpha, rb_min_boots(c->opts.alpha));
+}
 
-	for (i = 1; i <= m; i++)
-		c = c * (double)(n + i) / (double)i;
-	return fmin(1, 2 / c);
+/*
+ * Iterations as the unit: say plainly what the interval lacks, what
+ * was done about it, and how many boots would settle it.
+ */
+static int single_boot_caveat(struct rb_comparison *c,
+			      const struct rb_pair *p,
+			      const struct rb_source_cmp *s)
+{
+	unsigned int k = rb_min_boots(c->opts.alpha);
+	const char *what = p->base_boots == 1 && p->new_boots == 1 ?
+		"1 boot per kernel" : "fewer than 2 boots on one side";
+	char need[160] = "";
+
+	if (s->boots_needed > k)
+		snprintf(need, sizeof(need), ", %u to detect a %.0f%% change with %.0f%% power",
+			 s->boots_needed, 100 * RB_DETECT_CHANGE,
+			 100 * RB_POWER);
+	if (s->widened)
+		return rb_cmp_add_caveat(c, "%s: %s: the kernel is confounded with the boot; the between-boot spread of the base kernel (sd %.2f%% over %zu boots) is added to the interval; measure at least %u boots per kernel%s",
+					 p->label, what,
+					 100 * expm1(s->between_sd),
+					 s->between_boots, k, need);
+	return rb_cmp_add_caveat(c, "%s: %s: iterations are the unit, so between-boot variance (memory placement, boot-time state) is not in the interval and the kernel is confounded with the boot; give another boot of the base kernel with --aa to measure it, or measure at least %u boots per kernel%s",
+				 p->label, what, k, need);
+}
+
+static int pair_caveat(struct rb_comparison *c, struct rb_pair *p)
+{
+	const struct rb_source_cmp *s;
+	int rc = check_directions(c, p);
+
+	if (rc || p->primary < 0)
+		return rc;
+	s = &p->src[p->primary];
+	p->too_few_boots = s->capped;
+	if (s->capped)
+		rc = capped_caveat(c, p, s);
+	if (!rc && !p->by_boot)
+		rc = single_boot_caveat(c, p, s);
+	return rc;
 }
 
 int rb_cmp_pair_caveats(struct rb_comparison *c)
 {
-	bool single = false;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < c->nr_pairs && !rc; i++) {
-		struct rb_pair *p = &c->pairs[i];
-		const struct rb_source_cmp *s;
-
-		if (!p->by_boot)
-			single = true;
-		rc = check_directions(c, p);
-		if (rc || p->primary < 0)
-			continue;
-		s = &p->src[p->primary];
-		p->too_few_boots = p->by_boot &&
-				   min_rank_p(s->base.st.n, s->newer.st.n) >=
-					   c->opts.alpha;
-		if (p->too_few_boots)
-			rc = rb_cmp_add_caveat(c, "%s: with %zu/%zu boots the smallest p-value Mann-Whitney can reach is %.3g, not below alpha %.3g: only no_change is possible; measure more boots",
-					p->label, s->base.st.n, s->newer.st.n,
-					min_rank_p(s->base.st.n,
-						   s->newer.st.n),
-					c->opts.alpha);
-		else if (s->base.st.n < 9 || s->newer.st.n < 9)
-			rc = rb_cmp_add_caveat(c, "%s: only %zu/%zu %s per side; 9 or more are needed for a reliable test",
-					p->label, s->base.st.n, s->newer.st.n,
-					p->by_boot ? "boots" : "iterations");
-	}
-	if (!rc && single)
-		rc = rb_cmp_add_caveat(c, "%s", c->base->nr == 1 &&
-						     c->newer->nr == 1 ?
-			"1 boot per side: iterations are the unit, so between-boot variance (memory placement, boot-time state) is not captured; repeat on 2 or more boots per kernel" :
-			"fewer than 2 boots on one side: iterations are the unit, so between-boot variance is not captured");
+	if (c->same_kernel)
+		rc = rb_cmp_add_caveat(c, "A/A: both sides ran kernel %s (same release and version): any difference is boot-to-boot or run-to-run variation, not a change of the kernel",
+				       c->base_release);
+	for (i = 0; i < c->nr_pairs && !rc; i++)
+		rc = pair_caveat(c, &c->pairs[i]);
 	return rc;
 }
-

@@ -147,6 +147,40 @@ static int side_caveats(struct rb_comparison *c, const struct rb_side *s,
 	return rc;
 }
 
+/* A fingerprint string every document of @s shares, or NULL. */
+static const char *side_fp_str(const struct rb_side *s, const char *key)
+{
+	const char *v = NULL, *d;
+	struct json_object *o;
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		if (!s->docs[i]->fingerprint ||
+		    !json_object_object_get_ex(s->docs[i]->fingerprint, key,
+					       &o) ||
+		    !json_object_is_type(o, json_type_string))
+			return NULL;
+		d = json_object_get_string(o);
+		if (v && strcmp(v, d))
+			return NULL;
+		v = d;
+	}
+	return v;
+}
+
+/* The kernel of each side; the same release and version is an A/A. */
+static void kernels(struct rb_comparison *c)
+{
+	const char *vb = side_fp_str(c->base, "kernel_version");
+	const char *vn = side_fp_str(c->newer, "kernel_version");
+
+	c->base_release = side_fp_str(c->base, "kernel_release");
+	c->new_release = side_fp_str(c->newer, "kernel_release");
+	c->same_kernel = c->base_release && c->new_release && vb && vn &&
+			 !strcmp(c->base_release, c->new_release) &&
+			 !strcmp(vb, vn);
+}
+
 int rb_cmp_compare_env(struct rb_comparison *c, bool *hz_differs,
 		       double *res_ms)
 {
@@ -155,6 +189,7 @@ int rb_cmp_compare_env(struct rb_comparison *c, bool *hz_differs,
 	char *sb, *sn;
 	int rc = 0;
 
+	kernels(c);
 	*hz_differs = hb && hn && hb != hn;
 	*res_ms = hb ? 1000.0 / hb : hn ? 1000.0 / hn : 1;
 	if (*hz_differs) {

@@ -43,7 +43,8 @@ int rb_cmp_report_unpaired(struct rb_comparison *c,
 
 /* compare-source.c: one paired configuration, source by source. */
 int rb_cmp_compare_pair(struct rb_comparison *c, const struct rb_cmp_group *b,
-			const struct rb_cmp_group *n, bool hz_differs,
+			const struct rb_cmp_group *n,
+			const struct rb_cmp_group *aa, bool hz_differs,
 			double res_ms);
 
 /* compare-env.c: HZ, fingerprints, origins, incomplete documents. */

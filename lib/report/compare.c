@@ -59,9 +59,11 @@ const char *rb_verdict_text(enum rb_verdict v)
 
 /* Pair equal keys and compare them; report the rest as mismatches. */
 static int pair_equal(struct rb_comparison *c, struct rb_cmp_groups *gb,
-		      struct rb_cmp_groups *gn, bool hz_differs, double res_ms)
+		      struct rb_cmp_groups *gn, const struct rb_cmp_groups *ga,
+		      bool hz_differs, double res_ms)
 {
-	size_t i, j;
+	const struct rb_cmp_group *aa;
+	size_t i, j, k;
 	int rc = 0;
 
 	for (i = 0; i < gb->nr && !rc; i++)
@@ -70,7 +72,12 @@ static int pair_equal(struct rb_comparison *c, struct rb_cmp_groups *gb,
 			    rb_cmp_key_distance(&gb->v[i].key, &gn->v[j].key))
 				continue;
 			gb->v[i].paired = gn->v[j].paired = true;
-			rc = rb_cmp_compare_pair(c, &gb->v[i], &gn->v[j],
+			aa = NULL;
+			for (k = 0; k < ga->nr && !aa; k++)
+				if (!rb_cmp_key_distance(&gb->v[i].key,
+							 &ga->v[k].key))
+					aa = &ga->v[k];
+			rc = rb_cmp_compare_pair(c, &gb->v[i], &gn->v[j], aa,
 						 hz_differs, res_ms);
 		}
 	return rc;
@@ -92,11 +99,12 @@ static struct rb_cmp_group *nearest(const struct rb_cmp_group *b,
 }
 
 static int pair_all(struct rb_comparison *c, struct rb_cmp_groups *gb,
-		    struct rb_cmp_groups *gn, bool hz_differs, double res_ms)
+		    struct rb_cmp_groups *gn, const struct rb_cmp_groups *ga,
+		    bool hz_differs, double res_ms)
 {
 	char label[160];
 	size_t i, j;
-	int rc = pair_equal(c, gb, gn, hz_differs, res_ms);
+	int rc = pair_equal(c, gb, gn, ga, hz_differs, res_ms);
 
 	/* Unpaired: report each against its nearest counterpart. */
 	for (i = 0; i < gb->nr && !rc; i++) {
@@ -129,7 +137,7 @@ static int pair_all(struct rb_comparison *c, struct rb_cmp_groups *gb,
 int rb_compare(const struct rb_side *base, const struct rb_side *newer,
 	       const struct rb_compare_opts *opts, struct rb_comparison *c)
 {
-	struct rb_cmp_groups gb = { 0 }, gn = { 0 };
+	struct rb_cmp_groups gb = { 0 }, gn = { 0 }, ga = { 0 };
 	bool hz_differs;
 	double res_ms;
 	int rc;
@@ -144,12 +152,17 @@ int rb_compare(const struct rb_side *base, const struct rb_side *newer,
 		return -EINVAL;
 	rc = rb_cmp_groups_build(base, &gb);
 	rc = rc ?: rb_cmp_groups_build(newer, &gn);
+	if (!rc && opts->aa) {
+		rc = rb_cmp_groups_build(opts->aa, &ga);
+		c->aa_boots = opts->aa->nr;
+	}
 	rc = rc ?: rb_cmp_compare_env(c, &hz_differs, &res_ms);
 
-	rc = rc ?: pair_all(c, &gb, &gn, hz_differs, res_ms);
+	rc = rc ?: pair_all(c, &gb, &gn, &ga, hz_differs, res_ms);
 	rc = rc ?: rb_cmp_pair_caveats(c);
 	rb_cmp_groups_free(&gb);
 	rb_cmp_groups_free(&gn);
+	rb_cmp_groups_free(&ga);
 	return rc;
 }
 
@@ -223,3 +236,82 @@ char *rb_comparison_mismatch_line(const struct rb_comparison *c)
 	return line;
 }
 
+
+void rb_comparison_side_title(const struct rb_comparison *c, bool newer,
+			      char *buf, size_t len)
+{
+	const char *rel = newer ? c->new_release : c->base_release;
+
+	if (rel)
+		snprintf(buf, len, "%s (%s)", newer ? "New" : "Base", rel);
+	else
+		snprintf(buf, len, "%s", newer ? "New" : "Base");
+}
+
+const char *rb_ci_name(const char *key)
+{
+	static const struct {
+		const char *key, *name;
+	} names[] = {
+		{ "hodges_lehmann", "Hodges-Lehmann" },
+		{ "yuen", "trimmed means" },
+		{ "fieller", "Fieller" },
+		{ "welch_log", "Welch on logs" },
+	};
+	size_t i;
+
+	for (i = 0; key && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(key, names[i].key))
+			return names[i].name;
+	return "none";
+}
+
+/* "-3.2% [95% CI -4.1%, -2.3%, Hodges-Lehmann]" */
+static void ci_text(char *buf, size_t len, const struct rb_source_cmp *s)
+{
+	const struct rb_ratio_ci *r = &s->decisive;
+
+	snprintf(buf, len, "%+.1f%% [%.3g%% CI %+.1f%%, %+.1f%%, %s%s]",
+		 100 * (r->est - 1), 100 * r->conf, 100 * (r->lo - 1),
+		 100 * (r->hi - 1), rb_ci_name(s->verdict_ci),
+		 s->widened ? ", with between-boot variance" : "");
+}
+
+void rb_verdict_sentence(const struct rb_comparison *c,
+			 const struct rb_source_cmp *s, char *buf, size_t len)
+{
+	double t = 100 * c->opts.noise;
+	char ci[160] = "no interval";
+
+	if (s->has_decisive)
+		ci_text(ci, sizeof(ci), s);
+	if (s->capped) {
+		snprintf(buf, len, "No change can be shown: with %zu/%zu units Mann-Whitney cannot reach p < %g (%s).",
+			 s->base.st.n, s->newer.st.n, c->opts.alpha, ci);
+		return;
+	}
+	switch (s->verdict) {
+	case RB_VERDICT_IMPROVED:
+	case RB_VERDICT_REGRESSED:
+		snprintf(buf, len, "%s: %s lies entirely %s %+.1f%%.",
+			 c->same_kernel ? "A/A difference (same kernel)" :
+			 s->verdict == RB_VERDICT_IMPROVED ?
+				 "Performance has improved" :
+				 "Performance has regressed",
+			 ci, s->verdict == RB_VERDICT_IMPROVED ? "below" :
+								"above",
+			 s->verdict == RB_VERDICT_IMPROVED ? -t : t);
+		return;
+	case RB_VERDICT_WITHIN_NOISE:
+		snprintf(buf, len, "Change within noise threshold: %s does not lie entirely beyond +-%.1f%%.",
+			 ci, t);
+		return;
+	case RB_VERDICT_NO_CHANGE:
+		break;
+	}
+	if (s->mwu.p >= c->opts.alpha)
+		snprintf(buf, len, "No change detected: Mann-Whitney p = %.3g, not below alpha %g; %s.",
+			 s->mwu.p, c->opts.alpha, ci);
+	else
+		snprintf(buf, len, "No change detected: %s holds 0.", ci);
+}

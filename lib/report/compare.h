@@ -18,7 +18,7 @@
 #include "util/format.h"
 
 #define RB_COMPARE_SCHEMA_NAME "rebind-bench-compare"
-#define RB_COMPARE_SCHEMA_VERSION 1
+#define RB_COMPARE_SCHEMA_VERSION 2
 
 enum rb_verdict {
 	RB_VERDICT_NO_CHANGE, /* MWU p >= alpha */
@@ -71,10 +71,28 @@ struct rb_source_cmp {
 	struct rb_welch_log welch_log;
 	struct rb_ratio_ci hl;
 	bool hl_meaningful; /* false with jiffy ties: it collapses */
+	bool has_yuen; /* trimmed means on logs: the jiffy source's interval */
+	struct rb_ratio_ci yuen;
 	struct rb_mwu mwu;
 	enum rb_verdict verdict;
-	const char *verdict_ci; /* "hl_ratio" or "fieller" */
+	const char *verdict_ci; /* "hodges_lehmann", "yuen", "fieller", ... */
+	struct rb_ratio_ci decisive; /* that interval, widened if widened */
+	bool has_decisive;
+	bool capped; /* too few units for p < alpha: only no_change */
+	bool widened; /* between-boot variance added to the interval */
+	double between_sd; /* log sd between boots of one kernel, or NAN */
+	size_t between_boots; /* boots of one kernel behind between_sd */
+	double mdc; /* minimum detectable change (fraction), NAN: none */
+	unsigned int boots_needed; /* per kernel to detect RB_DETECT_CHANGE */
 };
+
+/* The change the boot-count advice is for, and the power of MDCs. */
+#define RB_DETECT_CHANGE 0.03
+#define RB_POWER 0.8
+
+/* The one boot rule: fewest boots per kernel with which MWU can reach
+ * p < @alpha (4 at 0.05). */
+unsigned int rb_min_boots(double alpha);
 
 /* First binds: one per boot, so only a ratio of their means. */
 struct rb_cold_cmp {
@@ -91,6 +109,7 @@ struct rb_pair {
 	bool by_boot; /* unit of replication: boot (else iteration) */
 	bool too_few_boots; /* no rank test can reach alpha with so few */
 	size_t base_boots, new_boots;
+	size_t aa_boots; /* --aa boots of the base kernel on this pair */
 	struct rb_source_cmp src[RB_NR_SOURCES];
 	size_t nr_src;
 	int primary; /* index into src, -1 when nothing was compared */
@@ -124,7 +143,25 @@ struct rb_comparison {
 	char **caveats;
 	size_t nr_caveats;
 	bool any_regressed;
+	/* Kernel of each side from the fingerprints (NULL: unknown). */
+	const char *base_release, *new_release;
+	bool same_kernel; /* release and version equal: an A/A comparison */
+	size_t aa_boots; /* documents given with --aa */
 };
+
+/*
+ * The verdict with the interval and the threshold that decided it:
+ * "Change within noise threshold: -3.2% [95% CI -4.1%, -2.3%,
+ * Hodges-Lehmann] does not lie entirely beyond +-2.0%."
+ */
+void rb_verdict_sentence(const struct rb_comparison *c,
+			 const struct rb_source_cmp *s, char *buf, size_t len);
+/* "Hodges-Lehmann" for "hodges_lehmann", ... */
+const char *rb_ci_name(const char *key);
+
+/* "Base (7.2.0-rc1)", "New (7.2.0-rc1+)", or plain "Base", "New". */
+void rb_comparison_side_title(const struct rb_comparison *c, bool newer,
+			      char *buf, size_t len);
 
 /*
  * Pair and compare. Returns 0 (check nr_pairs: zero means no common

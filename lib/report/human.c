@@ -4,70 +4,17 @@
 #include <string.h>
 #include "results/document.h"
 #include "report/human.h"
+#include "report/histogram.h"
 #include "results/stats.h"
 #include "results/config-label.h"
 #include "util/format.h"
 
 #define COLUMNS 80
-#define HIST_STARS 40
 
 static void print_wrapped(FILE *f, size_t indent, size_t hang,
 			  const char *text)
 {
 	rb_wrap(f, text, COLUMNS, indent, hang);
-}
-
-static size_t bucket_of(uint64_t v)
-{
-	return v < 2 ? 0 : 63 - __builtin_clzll(v);
-}
-
-size_t rb_log2_hist(const uint64_t *v, size_t n,
-		    unsigned int buckets[RB_HIST_BUCKETS])
-{
-	size_t i, nr = 0;
-
-	memset(buckets, 0, RB_HIST_BUCKETS * sizeof(*buckets));
-	for (i = 0; i < n; i++) {
-		size_t b = bucket_of(v[i]);
-
-		buckets[b]++;
-		if (b + 1 > nr)
-			nr = b + 1;
-	}
-	return nr;
-}
-
-void rb_log2_hist_print(FILE *f, const unsigned int *buckets, size_t nr,
-			const char *unit)
-{
-	/* As funclatency: wider numbers and half the stars past 2^32. */
-	static const char bar[HIST_STARS + 1] =
-		"****************************************";
-	int width = nr > 33 ? 20 : 10, stars = nr > 33 ? 20 : HIST_STARS;
-	unsigned int max = 0;
-	size_t i, first = nr;
-
-	for (i = 0; i < nr; i++) {
-		if (buckets[i] > max)
-			max = buckets[i];
-		if (buckets[i] && first == nr)
-			first = i;
-	}
-	if (!max)
-		return;
-	fprintf(f, "  %*s%-*s : count    distribution\n", width - 5, "",
-		width + 9, unit);
-	for (i = first; i < nr; i++) {
-		unsigned long long low = i ? 1ull << i : 0;
-		unsigned long long high = i < 63 ? (1ull << (i + 1)) - 1 :
-						   ~0ull;
-		int n = (int)((unsigned long long)buckets[i] * stars / max);
-
-		fprintf(f, "  %*llu -> %-*llu : %-8u |%s%*s|\n", width, low,
-			width, high, buckets[i], &bar[HIST_STARS - n],
-			stars - n, "");
-	}
 }
 
 static void print_target(FILE *f, const struct rb_document *doc,
@@ -200,7 +147,6 @@ static void print_histogram(FILE *f, const struct rb_config_result *cfg)
 	static const enum rb_source order[] = {
 		RB_SRC_MEMMAP_NS, RB_SRC_MEMMAP_MS, RB_SRC_BIND_NS,
 	};
-	unsigned int buckets[RB_HIST_BUCKETS];
 	uint64_t *v = calloc(cfg->nr_samples + 1, sizeof(*v));
 	size_t i, k, n = 0;
 
@@ -217,9 +163,8 @@ static void print_histogram(FILE *f, const struct rb_config_result *cfg)
 				v[i] /= 1000;
 		fprintf(f, "\n  %s of the %zu steady-state binds:\n",
 			rb_source_desc(order[k])->key, n);
-		rb_log2_hist_print(f, buckets, rb_log2_hist(v, n, buckets),
-				   order[k] == RB_SRC_MEMMAP_MS ? "msecs" :
-								  "usecs");
+		rb_hist_show(f, v, n, order[k] == RB_SRC_MEMMAP_MS ? "msecs" :
+								     "usecs");
 	}
 	free(v);
 }

@@ -57,12 +57,33 @@ static void test_mwu(void)
 	static const double same[] = { 4, 4, 4 };
 	struct rb_mwu r;
 
-	/* scipy.stats.mannwhitneyu(kx, ky, alternative='two-sided'):
-	 * statistic=75.0, pvalue=0.057519400395638395 (asymptotic) */
+	/* scipy.stats.mannwhitneyu(kx, ky, method='exact'): statistic=75.0,
+	 * pvalue=0.05619195046439629 (9 < 10 values: exact) */
 	CHECK(rb_mwu_test(kx, NX, ky, NY, &r) == 0, "mwu runs");
 	check_near(r.u, 75.0, 0, "mwu U of base");
-	check_near(r.p, 0.057519400395638395, 1e-12, "mwu p, normal approx");
-	CHECK(!r.exact && r.tied_values == 0, "mwu: no ties, asymptotic");
+	check_near(r.p, 0.05619195046439629, 1e-12, "mwu p, exact");
+	CHECK(r.exact && r.tied_values == 0, "mwu: no ties, exact");
+
+	/*
+	 * Ties, few values: the permutation distribution of the midrank sum,
+	 * enumerated with itertools.combinations over scipy.stats.rankdata:
+	 * [4,4,8,8] vs [4,8,8,12,12] U=5, p=2/9; [244,248,244] vs
+	 * [240,240,244] (jiffy means of 3 boots) U=8, p=0.3.
+	 */
+	{
+		static const double t1[] = { 4, 4, 8, 8 }, t2[] = { 4, 8, 8,
+								     12, 12 };
+		static const double j1[] = { 244, 248, 244 },
+				    j2[] = { 240, 240, 244 };
+
+		CHECK(rb_mwu_test(t1, 4, t2, 5, &r) == 0 && r.exact &&
+		      r.u == 5, "mwu exact with ties");
+		check_near(r.p, 2.0 / 9, 1e-12, "mwu exact tied p = 2/9");
+		CHECK(rb_mwu_test(j1, 3, j2, 3, &r) == 0 && r.exact, "3 boots");
+		check_near(r.p, 0.3, 1e-12, "3 tied boot means: p = 0.3");
+		CHECK(r.p >= rb_mwu_min_p(3, 3),
+		      "never below the smallest p of 3/3 units");
+	}
 
 	/* mannwhitneyu(a, b): statistic=3.0, pvalue=0.030303030303030304,
 	 * exact because min(m, n) < 8 and there are no ties */
@@ -99,6 +120,28 @@ static void test_ratio_cis(void)
 	check_near(r.est, 0.9829659318637277, 1e-13, "hl estimate");
 	check_near(r.lo, 0.9680319680319684, 1e-13, "hl ci lo (96.9/100.1)");
 	check_near(r.hi, 1.000999000999001, 1e-13, "hl ci hi (100.2/100.1)");
+	/* rank 24 from the exact U distribution: coverage 0.95354846 */
+	check_near(r.conf, 0.9535484639199809, 1e-12, "hl achieved coverage");
+	{
+		static const double h1[] = { 1.0, 1.1 }, h2[] = { 1.05, 0.9 };
+
+		/* 2 vs 2: the widest interval covers 1 - 2/6 only */
+		CHECK(rb_hodges_lehmann_ratio(h1, 2, h2, 2, 0.95, &r) == 0,
+		      "hl 2/2");
+		check_near(r.conf, 2.0 / 3, 1e-12, "hl 2/2 covers 66.7%");
+		check_near(r.lo, 0.9 / 1.1, 1e-13, "hl 2/2 lo");
+		check_near(r.hi, 1.05, 1e-13, "hl 2/2 hi");
+	}
+
+	/*
+	 * scipy.stats.ttest_ind(log(ky), log(kx), equal_var=False, trim=0.2)
+	 * is Yuen's test; interval exp(d -+ t.ppf(0.975, df) se).
+	 */
+	CHECK(rb_yuen_log_ratio(kx, NX, ky, NY, 0.2, 0.95, &r) == 0, "yuen");
+	check_near(r.est, 0.9822543962644431, 1e-12, "yuen estimate");
+	check_near(r.df, 11.822945940771627, 1e-9, "yuen df");
+	check_near(r.lo, 0.9671237306135387, 1e-9, "yuen ci lo");
+	check_near(r.hi, 0.9976217814123391, 1e-9, "yuen ci hi");
 
 	/*
 	 * Fieller, Welch df at R = mean(y)/mean(x): vx, vy variances of the
@@ -232,8 +275,9 @@ static void test_upstream(void)
 	      "the probe source is primary");
 	CHECK(!p->by_boot, "1 boot per side: iterations are the unit");
 	CHECK(c.nr_caveats >= 1 && strstr(c.caveats[c.nr_caveats - 1],
-					  "1 boot per side"),
-	      "1 boot per side caveat");
+					  "1 boot per kernel: iterations are the unit") &&
+	      strstr(c.caveats[c.nr_caveats - 1], "at least 4 boots"),
+	      "1 boot per kernel caveat, with the boot rule");
 	s = &p->src[p->primary];
 	CHECK(s->base.st.n == 30 && s->newer.st.n == 30, "n = 30/30");
 	check_near(s->base.st.mean, 244.28e6, 1e-15, "base mean 244.28 ms");
@@ -251,8 +295,8 @@ static void test_upstream(void)
 
 	s = find_src(p, "memmap_ms");
 	CHECK(s && s->quantised && !s->hl_meaningful &&
-	      s->verdict_ci && !strcmp(s->verdict_ci, "fieller"),
-	      "jiffy source: Hodges-Lehmann marked, Fieller decides");
+	      s->has_yuen && s->verdict_ci && !strcmp(s->verdict_ci, "yuen"),
+	      "jiffy source: Hodges-Lehmann marked, trimmed means decide");
 	s = find_src(p, "unbind_ns");
 	CHECK(s && s->verdict == RB_VERDICT_NO_CHANGE,
 	      "unbind did not change: no_change");
@@ -275,7 +319,7 @@ static void test_upstream(void)
 	      strstr(text, "| improved |"), "markdown row");
 	free(text);
 	text = print_to_string(&c, RB_CMP_HUMAN);
-	CHECK(text && strstr(text, "Performance has improved."),
+	CHECK(text && strstr(text, "Performance has improved:"),
 	      "human verdict sentence");
 	free(text);
 	rb_comparison_free(&c);
