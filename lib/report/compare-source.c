@@ -95,39 +95,38 @@ static int units_collect(const struct rb_cmp_group *g, enum rb_source src,
 	return 0;
 }
 
+static double sum_sq_dev(const double *x, size_t n)
+{
+	double m = 0, ss = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		m += x[i] / (double)n;
+	for (i = 0; i < n; i++)
+		ss += (x[i] - m) * (x[i] - m);
+	return ss;
+}
+
 /*
- * Between-boot variance of one kernel on the log scale: the spread of
- * the boot means beyond what their iterations explain (method of
- * moments, at least 0). Needs 2 or more boots; NAN otherwise.
+ * Variance of one boot's mean for one kernel, on the log scale: the
+ * spread of the boot means of @a and @b (both the between-boot and the
+ * within-boot part). Needs 2 or more boots; NAN otherwise.
  */
 static double between_var(const struct units *a, const struct units *b,
 			  size_t *boots)
 {
-	double s = 0, ss = 0, w = 0, m, v;
+	double lm[2 * RB_MAX_AA_BOOTS];
 	size_t i, n = 0;
 
-	for (i = 0; i < a->nr_boots + (b ? b->nr_boots : 0); i++) {
-		const struct units *u = i < a->nr_boots ? a : b;
-		size_t k = i < a->nr_boots ? i : i - a->nr_boots;
-
-		if (!u->lmeans[k])
-			return NAN;
-		s += u->lmeans[k];
-		w += u->lvars[k] / (double)u->counts[k];
-		n++;
-	}
+	for (i = 0; i < a->nr_boots && n < 2 * RB_MAX_AA_BOOTS; i++)
+		lm[n++] = a->lmeans[i];
+	for (i = 0; b && i < b->nr_boots && n < 2 * RB_MAX_AA_BOOTS; i++)
+		lm[n++] = b->lmeans[i];
 	*boots = n;
-	if (n < 2)
-		return NAN;
-	m = s / (double)n;
-	for (i = 0; i < n; i++) {
-		const struct units *u = i < a->nr_boots ? a : b;
-		size_t k = i < a->nr_boots ? i : i - a->nr_boots;
-
-		ss += (u->lmeans[k] - m) * (u->lmeans[k] - m);
-	}
-	v = ss / (double)(n - 1) - w / (double)n;
-	return v > 0 ? v : 0;
+	for (i = 0; i < n; i++)
+		if (!lm[i])
+			return NAN;
+	return n < 2 ? NAN : sum_sq_dev(lm, n) / (double)(n - 1);
 }
 
 /* The interval that decides: robust for each kind of source. */
@@ -155,22 +154,27 @@ static void pick_decisive(struct rb_source_cmp *s)
 
 /*
  * One boot per kernel: each side's mean carries a between-boot error the
- * iterations do not show. Add it (2 sigma_b^2, one boot a side) to the
- * decisive interval, normal quantile.
+ * iterations do not show. With @bvar, the variance of one boot's mean
+ * from boots - 1 degrees of freedom, the difference of two single boots
+ * has variance 2 * bvar: the interval becomes Student's with that df
+ * (never narrower than the iterations' own), calibrated whatever the
+ * between-boot spread is.
  */
 static void widen(struct rb_source_cmp *s, double bvar, double conf)
 {
 	struct rb_ratio_ci *ci = &s->decisive;
 	double se = rb_ci_log_se(ci), q, l;
 
-	if (!s->has_decisive || isnan(se) || isnan(bvar))
+	if (!s->has_decisive || isnan(se) || isnan(bvar) ||
+	    s->between_boots < 2)
 		return;
-	se = sqrt(se * se + 2 * bvar);
-	q = rb_norm_quantile(1 - (1 - conf) / 2);
+	se = fmax(se, sqrt(2 * bvar));
+	ci->df = (double)(s->between_boots - 1);
+	q = rb_t_quantile(1 - (1 - conf) / 2, ci->df);
 	l = log(ci->est);
 	ci->lo = exp(l - q * se);
 	ci->hi = exp(l + q * se);
-	ci->df = 0;
+	ci->conf = conf;
 	s->widened = true;
 }
 
@@ -180,7 +184,9 @@ static void decide(struct rb_source_cmp *s, const struct rb_compare_opts *o)
 	const struct rb_ratio_ci *ci = &s->decisive;
 
 	s->verdict = RB_VERDICT_NO_CHANGE;
-	if (s->capped || s->mwu.p >= o->alpha || !s->has_decisive)
+	/* widened: iterations are not the unit, so their test says nothing */
+	if (s->capped || (!s->widened && s->mwu.p >= o->alpha) ||
+	    !s->has_decisive)
 		return;
 	/* an interval that holds 1 has not shown a change either */
 	if (!ci->bounded || (ci->lo <= 1 && ci->hi >= 1))
@@ -218,18 +224,6 @@ static unsigned int boots_for(double v, const struct rb_compare_opts *o)
 	return k > min ? (k > 1e6 ? 1000000 : (unsigned int)k) : min;
 }
 
-static double sum_sq_dev(const double *x, size_t n)
-{
-	double m = 0, ss = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		m += x[i] / (double)n;
-	for (i = 0; i < n; i++)
-		ss += (x[i] - m) * (x[i] - m);
-	return ss;
-}
-
 /* What the data can detect, and how many boots would detect 3%. */
 static void power_figures(struct rb_source_cmp *s, bool by_boot,
 			  const struct units *ub, const struct units *un,
@@ -238,8 +232,7 @@ static void power_figures(struct rb_source_cmp *s, bool by_boot,
 	double se = s->has_decisive ? rb_ci_log_se(&s->decisive) : NAN;
 	double df = s->decisive.df > 0 ? s->decisive.df :
 		    (double)(s->base.st.n + s->newer.st.n - 2);
-	double wv = 0;
-	size_t i, n = 0;
+	size_t n;
 
 	s->mdc = s->capped || isnan(se) ? NAN :
 		 rb_min_detectable(se, df, o->alpha, RB_POWER, o->noise);
@@ -252,12 +245,8 @@ static void power_figures(struct rb_source_cmp *s, bool by_boot,
 		s->boots_needed = n > 2 ? boots_for(v / (double)(n - 2), o) : 0;
 		return;
 	}
-	for (i = 0; i < ub->nr_boots; i++, n++)
-		wv += ub->lvars[i] / (double)ub->counts[i];
-	for (i = 0; i < un->nr_boots; i++, n++)
-		wv += un->lvars[i] / (double)un->counts[i];
-	if (!isnan(bvar) && n)
-		s->boots_needed = boots_for(bvar + wv / (double)n, o);
+	if (!isnan(bvar))
+		s->boots_needed = boots_for(bvar, o);
 }
 
 static int compare_source(struct rb_source_cmp *s, bool by_boot,
@@ -304,6 +293,8 @@ static int compare_source(struct rb_source_cmp *s, bool by_boot,
 		      !rb_yuen_log_ratio(bm, nb, nwm, nn, 0.2, conf, &s->yuen);
 	pick_decisive(s);
 	s->between_sd = isnan(bvar) ? NAN : sqrt(bvar);
+	if (s->between_boots < 2)
+		s->between_sd = NAN;
 	if (!by_boot)
 		widen(s, bvar, conf);
 	decide(s, o);
@@ -352,6 +343,60 @@ static bool group_has(const struct rb_cmp_group *g, enum rb_source src)
 			if (g->cfgs[i]->samples[k].have & src)
 				return true;
 	return false;
+}
+
+/* @x as the iterations of one boot, borrowed (units_free not called). */
+static void units_of(struct units *u, double *x, size_t n, double *mean,
+		     double *median, double *lm, double *lv, size_t *count)
+{
+	struct rb_stats st;
+
+	memset(u, 0, sizeof(*u));
+	u->raw = x;
+	u->nr_raw = n;
+	u->means = mean;
+	u->medians = median;
+	u->lmeans = lm;
+	u->lvars = lv;
+	u->counts = count;
+	u->nr_boots = 1;
+	*count = n;
+	if (!rb_stats_compute(x, n, 0, &st)) {
+		*mean = st.mean;
+		*median = st.median;
+	}
+	log_moments(x, n, lm, lv);
+}
+
+int rb_compare_samples(const double *x, size_t m, const double *y, size_t n,
+		       const double *aa, size_t na, double resolution,
+		       const struct rb_compare_opts *o,
+		       struct rb_source_cmp *s)
+{
+	double mean[3], med[3], lm[3], lv[3], bvar = NAN;
+	struct rb_compare_opts opts = *o;
+	struct units ub, un, ua;
+	size_t cnt[3];
+
+	if (!m || !n)
+		return -EINVAL;
+	if (!(opts.confidence > 0))
+		opts.confidence = 1 - opts.alpha;
+	memset(s, 0, sizeof(*s));
+	s->desc = rb_source_desc(resolution > 0 ? RB_SRC_MEMMAP_MS :
+						  RB_SRC_MEMMAP_NS);
+	s->quantised = resolution > 0;
+	s->resolution = resolution;
+	units_of(&ub, (double *)x, m, &mean[0], &med[0], &lm[0], &lv[0],
+		 &cnt[0]);
+	units_of(&un, (double *)y, n, &mean[1], &med[1], &lm[1], &lv[1],
+		 &cnt[1]);
+	if (aa && na) {
+		units_of(&ua, (double *)aa, na, &mean[2], &med[2], &lm[2],
+			 &lv[2], &cnt[2]);
+		bvar = between_var(&ub, &ua, &s->between_boots);
+	}
+	return compare_source(s, false, &ub, &un, bvar, &opts);
 }
 
 /* The groups of one pair: base, new, and base boots given with --aa. */

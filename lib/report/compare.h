@@ -80,11 +80,14 @@ struct rb_source_cmp {
 	bool has_decisive;
 	bool capped; /* too few units for p < alpha: only no_change */
 	bool widened; /* between-boot variance added to the interval */
-	double between_sd; /* log sd between boots of one kernel, or NAN */
+	double between_sd; /* log sd of one kernel's boot means, or NAN */
 	size_t between_boots; /* boots of one kernel behind between_sd */
 	double mdc; /* minimum detectable change (fraction), NAN: none */
 	unsigned int boots_needed; /* per kernel to detect RB_DETECT_CHANGE */
 };
+
+/* Boot means of one kernel kept for the between-boot spread. */
+#define RB_MAX_AA_BOOTS 64
 
 /* The change the boot-count advice is for, and the power of MDCs. */
 #define RB_DETECT_CHANGE 0.03
@@ -170,6 +173,18 @@ void rb_comparison_side_title(const struct rb_comparison *c, bool newer,
 int rb_compare(const struct rb_side *base, const struct rb_side *newer,
 	       const struct rb_compare_opts *opts, struct rb_comparison *c);
 void rb_comparison_free(struct rb_comparison *c);
+
+/*
+ * One source of one configuration from plain arrays, iterations as the
+ * unit (one boot a side): every statistic, verdict and power figure
+ * rb_compare() gives it. @aa (NULL or @na values) is another boot of the
+ * base kernel, as --aa. @resolution > 0 makes it the jiffy source.
+ * s->base_raw/new_raw stay NULL. For simulation and benchmarks.
+ */
+int rb_compare_samples(const double *x, size_t m, const double *y, size_t n,
+		       const double *aa, size_t na, double resolution,
+		       const struct rb_compare_opts *o,
+		       struct rb_source_cmp *s);
 
 /* Number of pairs with at least one source compared. */
 size_t rb_comparison_compared(const struct rb_comparison *c);

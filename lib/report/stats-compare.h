@@ -17,7 +17,7 @@ struct rb_mwu {
 	double u; /* U of x: pairs with x > y, ties counting one half */
 	double z; /* normal approximation (continuity-corrected), or 0 */
 	double p; /* two-sided */
-	bool exact; /* permutation distribution (ties kept), min(m, n) < 10 */
+	bool exact; /* exact: no ties and C(m+n, m) < 1e18, or ties, min < 10 */
 	size_t tied_values; /* values that share their rank with another */
 };
 

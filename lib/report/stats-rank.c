@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rank methods: Mann-Whitney U (exact permutation distribution, ties
- * included, when either sample is small) and the Hodges-Lehmann ratio,
+ * Rank methods: Mann-Whitney U (exact null distribution whenever its
+ * counts fit in int64 without ties, the exact permutation distribution
+ * of midranks when ties meet a small sample) and the Hodges-Lehmann ratio,
  * found by selection among the m*n pairwise log-differences without
  * forming them: O((m + n) log) time, O(m + n) memory.
  */
@@ -121,6 +122,57 @@ static double rank_pooled(struct ranked *all, size_t N, unsigned int *r2,
 	return rank_x;
 }
 
+/*
+ * Number of arrangements of m x's and n y's for each value of U (no
+ * ties): the Gaussian binomial [m+n choose m]_q. NULL when the counts
+ * would not fit in int64 or memory.
+ */
+static int64_t *u_counts(size_t m, size_t n)
+{
+	size_t k = m < n ? m : n, big = m + n - k, deg = m * n, i, j;
+	double total = 1;
+	int64_t *c;
+
+	for (i = 1; i <= k; i++)
+		total = total * (double)(big + i) / (double)i;
+	if (total > 1e18 || deg > 4000000)
+		return NULL;
+	c = calloc(deg + 1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c[0] = 1;
+	for (i = 1; i <= k; i++) {
+		size_t sh = big + i;
+
+		for (j = deg; j >= sh; j--)
+			c[j] -= c[j - sh];
+		for (j = i; j <= deg; j++)
+			c[j] += c[j - i];
+	}
+	return c;
+}
+
+/* Exact two-sided p without ties, as scipy's method='exact'. */
+static double exact_p_noties(double u, size_t m, size_t n)
+{
+	size_t deg = m * n, j, from;
+	int64_t *c = u_counts(m, n);
+	double tail = 0, total = 0;
+
+	if (!c)
+		return NAN;
+	if (u < (double)deg - u)
+		u = (double)deg - u;
+	from = (size_t)ceil(u);
+	for (j = 0; j <= deg; j++) {
+		total += (double)c[j];
+		if (j >= from)
+			tail += (double)c[j];
+	}
+	free(c);
+	return fmin(1, 2 * tail / total);
+}
+
 static void normal_p(struct rb_mwu *r, size_t m, size_t n, double tie_term)
 {
 	double N = (double)(m + n), mn = (double)m * (double)n, sigma, u;
@@ -167,10 +219,13 @@ int rb_mwu_test(const double *x, size_t m, const double *y, size_t n,
 	for (i = 0; i < N; i++)
 		from_x[i] = all[i].from_x;
 	free(all);
-	if (exact_affordable(m, n)) {
+	/* exact whenever it is cheap: always without ties, few with */
+	if (!r->tied_values)
+		r->p = exact_p_noties(r->u, m, n);
+	else if (exact_affordable(m, n))
 		r->p = exact_p(r2, from_x, m, n);
-		r->exact = !isnan(r->p);
-	}
+	r->exact = (!r->tied_values || exact_affordable(m, n)) &&
+		   !isnan(r->p);
 	free(r2);
 	free(from_x);
 	if (!r->exact)
@@ -186,36 +241,6 @@ double rb_mwu_min_p(size_t m, size_t n)
 	for (i = 1; i <= m; i++)
 		c = c * (double)(n + i) / (double)i;
 	return fmin(1, 2 / c);
-}
-
-/*
- * Number of arrangements of m x's and n y's for each value of U (no
- * ties): the Gaussian binomial [m+n choose m]_q. NULL when the counts
- * would not fit in int64 or memory.
- */
-static int64_t *u_counts(size_t m, size_t n)
-{
-	size_t k = m < n ? m : n, big = m + n - k, deg = m * n, i, j;
-	double total = 1;
-	int64_t *c;
-
-	for (i = 1; i <= k; i++)
-		total = total * (double)(big + i) / (double)i;
-	if (total > 1e18 || deg > 4000000)
-		return NULL;
-	c = calloc(deg + 1, sizeof(*c));
-	if (!c)
-		return NULL;
-	c[0] = 1;
-	for (i = 1; i <= k; i++) {
-		size_t sh = big + i;
-
-		for (j = deg; j >= sh; j--)
-			c[j] -= c[j - sh];
-		for (j = i; j <= deg; j++)
-			c[j] += c[j - i];
-	}
-	return c;
 }
 
 /*

@@ -288,8 +288,10 @@ static void test_upstream(void)
 	CHECK(s->fieller.lo < 1 + s->change_mean &&
 	      1 + s->change_mean < s->fieller.hi, "fieller CI holds the ratio");
 	/* scipy.stats.mannwhitneyu(base memmap_ns, new memmap_ns)
-	 * .pvalue = 3.019859359162157e-11 (complete separation) */
-	check_near(s->mwu.p, 3.019859359162157e-11, 1e-9, "p of separation");
+	 * method='exact') .pvalue = 1.691123389214474e-17: complete
+	 * separation, 2 / C(60, 30); no ties, so the test is exact */
+	check_near(s->mwu.p, 1.691123389214474e-17, 1e-9, "p of separation");
+	CHECK(s->mwu.exact, "30/30 without ties: exact");
 	CHECK(p->nr_cold == 3 && p->cold[0].base == 1456e6 &&
 	      p->cold[0].newer == 1272e6, "first binds compared apart");
 
@@ -308,7 +310,7 @@ static void test_upstream(void)
 	      strstr(text, "Average of subsequent rebinds:") &&
 	      strstr(text, "244.28 ms") && strstr(text, "96.79 ms"),
 	      "commit: the upstream series' words and numbers");
-	CHECK(text && strstr(text, "95% CI") && strstr(text, "p = 3.0e-11"),
+	CHECK(text && strstr(text, "95% CI") && strstr(text, "p = 1.7e-17"),
 	      "commit: CI and p-value");
 	CHECK(text && longest_line(text) <= 75, "commit: at most 75 columns (%zu)",
 	      text ? longest_line(text) : 0);
@@ -503,8 +505,8 @@ static void test_boots(void)
 
 /*
  * The base run against itself made exactly 1% faster: significant
- * (scipy.stats.mannwhitneyu(x, np.round(x * 0.99)).pvalue =
- * 0.0022657813274275305), yet inside a 2% noise threshold.
+ * (scipy.stats.mannwhitneyu(x, np.round(x * 0.99), method='exact')
+ * .pvalue = 0.0018938103874580638), yet inside a 2% noise threshold.
  */
 static void test_noise_threshold(void)
 {
@@ -524,7 +526,7 @@ static void test_noise_threshold(void)
 	}
 	rb_compare(&b.side, &n.side, &defaults, &c);
 	s = find_src(&c.pairs[0], "memmap_ns");
-	check_near(s->mwu.p, 0.0022657813274275305, 1e-9, "1% faster: p");
+	check_near(s->mwu.p, 0.0018938103874580638, 1e-9, "1% faster: p");
 	CHECK(s->verdict == RB_VERDICT_WITHIN_NOISE,
 	      "1%% faster with a 2%% threshold: within_noise");
 	rb_comparison_free(&c);
