@@ -34,21 +34,23 @@ static void units_free(struct units *u)
 	free(u->counts);
 }
 
-/* Mean and sample variance of log(@x); 0, 0 when a value is not > 0. */
+/* Mean and sample variance of log(@x) (Welford, one log per value);
+ * 0, 0 when a value is not > 0. */
 static void log_moments(const double *x, size_t n, double *m, double *v)
 {
-	double s = 0, ss = 0;
+	double mean = 0, ss = 0, l, d;
 	size_t i;
 
 	*m = *v = 0;
 	for (i = 0; i < n; i++) {
 		if (!(x[i] > 0))
 			return;
-		s += log(x[i]);
+		l = log(x[i]);
+		d = l - mean;
+		mean += d / (double)(i + 1);
+		ss += d * (l - mean);
 	}
-	*m = s / (double)n;
-	for (i = 0; i < n; i++)
-		ss += (log(x[i]) - *m) * (log(x[i]) - *m);
+	*m = mean;
 	*v = n > 1 ? ss / (double)(n - 1) : 0;
 }
 
@@ -349,7 +351,8 @@ static bool group_has(const struct rb_cmp_group *g, enum rb_source src)
 static void units_of(struct units *u, double *x, size_t n, double *mean,
 		     double *median, double *lm, double *lv, size_t *count)
 {
-	struct rb_stats st;
+	double sum = 0;
+	size_t i;
 
 	memset(u, 0, sizeof(*u));
 	u->raw = x;
@@ -361,10 +364,11 @@ static void units_of(struct units *u, double *x, size_t n, double *mean,
 	u->counts = count;
 	u->nr_boots = 1;
 	*count = n;
-	if (!rb_stats_compute(x, n, 0, &st)) {
-		*mean = st.mean;
-		*median = st.median;
-	}
+	/* the boot's median is used only with boots as the unit: not here */
+	for (i = 0; i < n; i++)
+		sum += x[i];
+	*mean = sum / (double)n;
+	*median = NAN;
 	log_moments(x, n, lm, lv);
 }
 

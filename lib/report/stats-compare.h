@@ -55,7 +55,8 @@ double rb_mwu_min_p(size_t m, size_t n);
  * (Moses). The rank comes from the exact null distribution of U when it
  * fits in int64, else the normal one; r->conf is the coverage that rank
  * really has, below @conf when the samples are too small for @conf.
- * Selection, not sorting: O((m + n) * 64) time, O(m + n) memory.
+ * Selection, not sorting: O((m + n) log(m + n)) time (the sorts and a
+ * handful of sweeps), O(m + n) memory.
  */
 int rb_hodges_lehmann_ratio(const double *x, size_t m, const double *y,
 			    size_t n, double conf, struct rb_ratio_ci *r);

@@ -24,12 +24,33 @@ struct ranked {
 	bool from_x;
 };
 
-static int cmp_ranked(const void *a, const void *b)
+/*
+ * The pooled sample in ascending order: each side sorted on its own
+ * (radix, linear) and merged, not one comparison sort of pairs.
+ */
+static int pool_sorted(const double *x, size_t m, const double *y, size_t n,
+		       struct ranked *all)
 {
-	double x = ((const struct ranked *)a)->v;
-	double y = ((const struct ranked *)b)->v;
+	double *sx = malloc(m * sizeof(*sx)), *sy = malloc(n * sizeof(*sy));
+	size_t i = 0, j = 0, k = 0;
 
-	return (x > y) - (x < y);
+	if (!sx || !sy) {
+		free(sx);
+		free(sy);
+		return -ENOMEM;
+	}
+	memcpy(sx, x, m * sizeof(*sx));
+	memcpy(sy, y, n * sizeof(*sy));
+	rb_sort_doubles(sx, m);
+	rb_sort_doubles(sy, n);
+	while (i < m || j < n)
+		if (j == n || (i < m && sx[i] <= sy[j]))
+			all[k++] = (struct ranked){ sx[i++], true };
+		else
+			all[k++] = (struct ranked){ sy[j++], false };
+	free(sx);
+	free(sy);
+	return 0;
 }
 
 /*
@@ -203,17 +224,12 @@ int rb_mwu_test(const double *x, size_t m, const double *y, size_t n,
 	all = malloc(N * sizeof(*all));
 	r2 = malloc(N * sizeof(*r2));
 	from_x = malloc(N * sizeof(*from_x));
-	if (!all || !r2 || !from_x) {
+	if (!all || !r2 || !from_x || pool_sorted(x, m, y, n, all)) {
 		free(all);
 		free(r2);
 		free(from_x);
 		return -ENOMEM;
 	}
-	for (i = 0; i < m; i++)
-		all[i] = (struct ranked){ x[i], true };
-	for (i = 0; i < n; i++)
-		all[m + i] = (struct ranked){ y[i], false };
-	qsort(all, N, sizeof(*all), cmp_ranked);
 	r->u = rank_pooled(all, N, r2, r, &tie_term) -
 	       (double)m * ((double)m + 1) / 2;
 	for (i = 0; i < N; i++)
@@ -278,25 +294,6 @@ static size_t moses_rank(size_t m, size_t n, double conf, double *achieved)
 	return (size_t)kk;
 }
 
-/* Doubles as integers in the same order, for bisection on the bits. */
-static int64_t ord_key(double d)
-{
-	int64_t i;
-
-	memcpy(&i, &d, sizeof(i));
-	return i < 0 ? INT64_MIN - i - 1 : i;
-}
-
-static double key_ord(int64_t i)
-{
-	double d;
-
-	if (i < 0)
-		i = INT64_MIN - i - 1;
-	memcpy(&d, &i, sizeof(d));
-	return d;
-}
-
 /* Pairs (i, j) with ly[j] - lx[i] <= t, both ascending: one sweep. */
 static uint64_t count_le(const double *lx, size_t m, const double *ly,
 			 size_t n, double t)
@@ -312,33 +309,182 @@ static uint64_t count_le(const double *lx, size_t m, const double *ly,
 	return nr;
 }
 
-/*
- * The k-th smallest (1-based) of all ly[j] - lx[i]: the smallest double
- * t with count_le(t) >= k, by bisection on the ordered bit patterns
- * between the smallest and the largest difference (at most 64 sweeps).
- */
-static double kth_diff(const double *lx, size_t m, const double *ly,
-		       size_t n, uint64_t k)
+static void swap_d(double *a, double *b)
 {
-	int64_t lo = ord_key(ly[0] - lx[m - 1]);
-	int64_t hi = ord_key(ly[n - 1] - lx[0]);
+	double t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * The k-th smallest (0-based) of @v, reordering it: quickselect with a
+ * three-way partition (ties do not slow it) around a median of three.
+ */
+static double select_kth(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1, lt, gt, i;
+	double a, b, c, pivot;
 
 	while (lo < hi) {
-		int64_t mid = lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
-
-		if (count_le(lx, m, ly, n, key_ord(mid)) >= k)
-			hi = mid;
+		a = v[lo];
+		b = v[lo + (hi - lo) / 2];
+		c = v[hi];
+		pivot = a < b ? (b < c ? b : a < c ? c : a) :
+				(a < c ? a : b < c ? c : b);
+		lt = i = lo;
+		gt = hi;
+		while (i <= gt) {
+			if (v[i] < pivot) {
+				swap_d(&v[lt++], &v[i++]);
+			} else if (v[i] > pivot) {
+				swap_d(&v[i], &v[gt]);
+				gt--; /* the pivot's own value stays above lo */
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt - 1;
+		else if (k > gt)
+			lo = gt + 1;
 		else
-			lo = mid + 1;
+			return pivot;
 	}
-	return key_ord(lo);
+	return v[k];
+}
+
+/*
+ * The differences in (lo, hi], at most @cap of them, into @out; their
+ * number. Per i the j with lo < ly[j] - lx[i] <= hi form one run.
+ */
+static size_t collect(const double *lx, size_t m, const double *ly, size_t n,
+		      double lo, double hi, double *out, size_t cap)
+{
+	size_t i, a = 0, b = 0, nr = 0, j;
+
+	for (i = 0; i < m; i++) {
+		/* lx ascending: the differences fall, both run ends rise */
+		while (a < n && ly[a] - lx[i] <= lo)
+			a++;
+		while (b < n && ly[b] - lx[i] <= hi)
+			b++;
+		for (j = a; j < b && nr < cap; j++)
+			out[nr++] = ly[j] - lx[i];
+	}
+	return nr;
+}
+
+/* Differences left for the final selection: a few sweeps more, less work. */
+#define HL_CAP(m, n) ((m + n) / 8 + 64)
+
+/* Probit of the fraction @c / @N, kept finite at the ends. */
+static double zfrac(uint64_t c, uint64_t N)
+{
+	double f = (double)c / (double)N, e = 0.5 / (double)N;
+
+	return rb_norm_quantile(f < e ? e : f > 1 - e ? 1 - e : f);
+}
+
+/* Mean and sd of ly[j] - lx[i] over all pairs: a first guess. */
+static void diff_moments(const double *lx, size_t m, const double *ly,
+			 size_t n, double *mu, double *sd)
+{
+	double sx = 0, sy = 0, vx = 0, vy = 0;
+	size_t i;
+
+	for (i = 0; i < m; i++)
+		sx += lx[i];
+	for (i = 0; i < n; i++)
+		sy += ly[i];
+	sx /= (double)m;
+	sy /= (double)n;
+	for (i = 0; i < m; i++)
+		vx += (lx[i] - sx) * (lx[i] - sx);
+	for (i = 0; i < n; i++)
+		vy += (ly[i] - sy) * (ly[i] - sy);
+	*mu = sy - sx;
+	*sd = sqrt(vx / (double)m + vy / (double)n);
+}
+
+/* Bracket of the k-th difference: count(lo) < k <= count(hi). */
+struct bracket {
+	double lo, hi;
+	uint64_t clo, chi;
+};
+
+/*
+ * Next point to count: the secant through the last two counts on the
+ * probit scale (where the counts of a smooth sample are nearly linear;
+ * the first step takes the normal guess's slope @sd), the midpoint when
+ * that leaves the bracket or the bracket stalls.
+ */
+static double next_t(const struct bracket *b, double tp, double zp,
+		     double t, double z, double zk, double sd, bool stalled)
+{
+	double slope = isnan(tp) ? sd : (t - tp) / (z - zp);
+	double tn = t + (zk - z) * slope;
+
+	if (stalled || !isfinite(tn) || !(tn > b->lo && tn < b->hi))
+		tn = b->lo + (b->hi - b->lo) / 2;
+	return tn;
+}
+
+/*
+ * The k-th smallest (1-based) of all ly[j] - lx[i] without forming them:
+ * shrink the bracket by secant steps on the probit of the counts, from
+ * a normal first guess, until at most m + n differences lie in it, then
+ * select among just those. A handful of O(m + n) sweeps; @buf holds
+ * HL_CAP(m, n) doubles.
+ */
+static double kth_diff(const double *lx, size_t m, const double *ly,
+		       size_t n, uint64_t k, double *buf)
+{
+	uint64_t N = (uint64_t)m * n, cap = HL_CAP(m, n), c, width;
+	struct bracket b = { ly[0] - lx[m - 1], ly[n - 1] - lx[0], 0, N };
+	double zk = zfrac(2 * k - 1, 2 * N), mu, sd, t, z, tn;
+	double tp = NAN, zp = NAN;
+	bool stalled = false;
+	size_t nr;
+
+	if (count_le(lx, m, ly, n, b.lo) >= k)
+		return b.lo;
+	b.lo = nextafter(b.lo, -INFINITY);
+	diff_moments(lx, m, ly, n, &mu, &sd);
+	t = mu + sd * zk;
+	while (b.chi - b.clo > cap) {
+		if (!(t > b.lo && t < b.hi))
+			t = b.lo + (b.hi - b.lo) / 2;
+		if (!(t > b.lo && t < b.hi))
+			break; /* adjacent doubles: (lo, hi] holds one value */
+		width = b.chi - b.clo;
+		c = count_le(lx, m, ly, n, t);
+		if (c >= k) {
+			b.hi = t;
+			b.chi = c;
+		} else {
+			b.lo = t;
+			b.clo = c;
+		}
+		/* a step that does not halve the bracket earns a bisection */
+		stalled = !stalled && (b.chi - b.clo) * 2 > width;
+		z = zfrac(c, N);
+		tn = next_t(&b, tp, zp, t, z, zk, sd, stalled);
+		tp = t;
+		zp = z;
+		t = tn;
+	}
+	if (b.chi - b.clo > cap)
+		return b.hi;
+	nr = collect(lx, m, ly, n, b.lo, b.hi, buf, cap);
+	return select_kth(buf, nr, (size_t)(k - b.clo - 1));
 }
 
 int rb_hodges_lehmann_ratio(const double *x, size_t m, const double *y,
 			    size_t n, double conf, struct rb_ratio_ci *r)
 {
 	uint64_t N = (uint64_t)m * n;
-	double *lx, *ly, med;
+	double *lx, *ly, *buf, med;
 	size_t k;
 	int rc;
 
@@ -349,19 +495,23 @@ int rb_hodges_lehmann_ratio(const double *x, size_t m, const double *y,
 	if (rc)
 		return rc;
 	rc = rb_log_values(y, n, true, &ly);
-	if (rc) {
+	buf = malloc(HL_CAP(m, n) * sizeof(*buf));
+	if (rc || !buf) {
 		free(lx);
-		return rc;
+		free(ly);
+		free(buf);
+		return rc ? rc : -ENOMEM;
 	}
-	med = kth_diff(lx, m, ly, n, (N + 1) / 2);
+	med = kth_diff(lx, m, ly, n, (N + 1) / 2, buf);
 	if (N % 2 == 0)
-		med = (med + kth_diff(lx, m, ly, n, N / 2 + 1)) / 2;
+		med = (med + kth_diff(lx, m, ly, n, N / 2 + 1, buf)) / 2;
 	r->est = exp(med);
 	k = moses_rank(m, n, conf, &r->conf);
-	r->lo = exp(kth_diff(lx, m, ly, n, k));
-	r->hi = exp(kth_diff(lx, m, ly, n, N + 1 - k));
+	r->lo = exp(kth_diff(lx, m, ly, n, k, buf));
+	r->hi = exp(kth_diff(lx, m, ly, n, N + 1 - k, buf));
 	r->bounded = true;
 	free(lx);
 	free(ly);
+	free(buf);
 	return 0;
 }

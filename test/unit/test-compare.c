@@ -709,9 +709,54 @@ static void test_cli(void)
 	}
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Hodges-Lehmann by selection against every pairwise log-difference
+ * sorted, on 300 and 257 values with jiffy-like ties: the same order
+ * statistics, bit for bit.
+ */
+static void test_hl_selection(void)
+{
+	size_t m = 300, n = 257, i, j, N = m * n, k;
+	double x[300], y[257], *d = malloc(N * sizeof(*d)), med;
+	uint64_t r = 0x853c49e6748fea9bull;
+	struct rb_ratio_ci ci;
+
+	if (!CHECK(d, "allocate"))
+		return;
+	for (i = 0; i < m + n; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		if (i < m)
+			x[i] = 240 + (double)((r >> 33) % 5) * 4;
+		else
+			y[i - m] = 236 + (double)((r >> 33) % 6) * 4 +
+				   (i % 3 ? 0 : 0.5);
+	}
+	for (i = 0; i < m; i++)
+		for (j = 0; j < n; j++)
+			d[i * n + j] = log(y[j]) - log(x[i]);
+	qsort(d, N, sizeof(*d), cmp_d);
+	CHECK(rb_hodges_lehmann_ratio(x, m, y, n, 0.95, &ci) == 0, "hl runs");
+	med = N % 2 ? d[N / 2] : (d[N / 2 - 1] + d[N / 2]) / 2;
+	CHECK(ci.est == exp(med), "hl median of %zu differences", N);
+	/* the normal rank, as the exact counts do not fit in int64 here */
+	k = (size_t)floor((double)N / 2 - 1.959963984540054 *
+			  sqrt((double)N * (double)(m + n + 1) / 12) + 0.5);
+	CHECK(ci.lo == exp(d[k - 1]) && ci.hi == exp(d[N - k]),
+	      "hl interval: order statistics %zu and %zu", k, N + 1 - k);
+	free(d);
+}
+
 int main(void)
 {
 	rb_log_init("test-compare");
+	test_hl_selection();
 	test_mwu();
 	test_ratio_cis();
 	test_upstream();
