@@ -243,6 +243,63 @@ static char *print_to_string(const struct rb_comparison *c,
 	return buf;
 }
 
+static char *svg_to_string(const struct rb_comparison *c)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	rb_svg_plot(c, f);
+	fclose(f);
+	return buf;
+}
+
+/* @text with every run of spaces and newlines made one space. */
+static char *unwrap(const char *text)
+{
+	char *o = malloc(strlen(text) + 1), *p = o;
+
+	for (; o && *text; text++) {
+		if (*text == ' ' || *text == '\n') {
+			if (p > o && p[-1] == ' ')
+				continue;
+			*p++ = ' ';
+		} else {
+			*p++ = *text;
+		}
+	}
+	if (o)
+		*p = 0;
+	return o;
+}
+
+/* @needle in all four text forms of @c (JSON by its key), or which not. */
+static void check_all_formats(const struct rb_comparison *c,
+			      const char *needle, const char *what)
+{
+	static const enum rb_compare_format fmts[] = {
+		RB_CMP_HUMAN, RB_CMP_MARKDOWN, RB_CMP_COMMIT, RB_CMP_JSON,
+	};
+	char *text, *flat;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		text = print_to_string(c, fmts[i]);
+		flat = text ? unwrap(text) : NULL;
+		CHECK(flat && strstr(flat, needle), "%s: format %zu has \"%s\"",
+		      what, i, needle);
+		free(text);
+		free(flat);
+	}
+	text = svg_to_string(c);
+	CHECK(text && strstr(text, needle), "%s: SVG has \"%s\"", what,
+	      needle);
+	free(text);
+}
+
+
 static size_t longest_line(const char *s)
 {
 	size_t max = 0, n;
@@ -464,6 +521,7 @@ static void test_mismatch(void)
 	      "memmap_ms not compared across HZ, memmap_ns is");
 	CHECK(has_fp_diff(&c, "cmdline") && has_fp_diff(&c, "config.CONFIG_HZ"),
 	      "cmdline and config differences flagged");
+	check_all_formats(&c, "config.CONFIG_HZ", "fingerprint difference");
 	rb_comparison_free(&c);
 	unload(&b);
 	unload(&n);
@@ -753,9 +811,118 @@ static void test_hl_selection(void)
 	free(d);
 }
 
+/*
+ * What people paste: kernel names on every format, an A/A never worded
+ * as a reduction, every caveat in the commit text within 75 columns.
+ */
+static void test_honest_text(void)
+{
+	struct rb_comparison c;
+	struct loaded b, n, a;
+	char *text, *flat;
+	size_t i, missing = 0;
+
+	if (!load(&b, "compare-upstream-base.json", NULL) ||
+	    !load(&n, "compare-upstream-new.json", NULL) ||
+	    !load(&a, "compare-aa.json", NULL))
+		return;
+	CHECK(rb_compare(&b.side, &n.side, &defaults, &c) == 0 &&
+	      !c.same_kernel && c.base_release &&
+	      !strcmp(c.new_release, "7.2.0-rc1+"), "A/B: kernels named");
+	check_all_formats(&c, "Base (7.2.0-rc1)", "A/B");
+	check_all_formats(&c, "New (7.2.0-rc1+)", "A/B");
+	text = print_to_string(&c, RB_CMP_COMMIT);
+	flat = text ? unwrap(text) : NULL;
+	for (i = 0; flat && i < c.nr_caveats; i++)
+		missing += !strstr(flat, c.caveats[i]);
+	CHECK(flat && c.nr_caveats && !missing,
+	      "commit: all %zu caveats of the other formats", c.nr_caveats);
+	CHECK(flat && strstr(flat, "1 boot per kernel: the kernel is confounded with the boot"),
+	      "commit sentence says 1 boot per kernel");
+	CHECK(flat && strstr(flat, "lies entirely below -2.0%"),
+	      "verdict shows the interval and the threshold");
+	CHECK(flat && strstr(flat, "can show with 80% power"),
+	      "commit states the minimum detectable change");
+	CHECK(text && longest_line(text) <= 75, "commit within 75 columns");
+	free(text);
+	free(flat);
+	rb_comparison_free(&c);
+
+	CHECK(rb_compare(&b.side, &a.side, &defaults, &c) == 0 &&
+	      c.same_kernel, "same release and version: A/A");
+	check_all_formats(&c, "A/A", "A/A");
+	text = print_to_string(&c, RB_CMP_COMMIT);
+	CHECK(text && !strstr(text, "reduces") && !strstr(text, "increases"),
+	      "A/A is never worded as a reduction");
+	free(text);
+	text = print_to_string(&c, RB_CMP_JSON);
+	CHECK(text && strstr(text, "\"kind\": \"A/A\"") &&
+	      strstr(text, "\"same_kernel\": true"), "JSON kind A/A");
+	free(text);
+	rb_comparison_free(&c);
+	unload(&b);
+	unload(&n);
+	unload(&a);
+}
+
+/* One boot per kernel with --aa: the interval takes the boot spread. */
+static void test_aa_option(void)
+{
+	struct rb_compare_opts o = defaults;
+	const struct rb_source_cmp *s;
+	struct rb_comparison c;
+	struct loaded b, n, a;
+	char *text;
+	size_t i;
+	bool said = false;
+
+	if (!load(&b, "compare-upstream-base.json", NULL) ||
+	    !load(&n, "compare-upstream-new.json", NULL) ||
+	    !load(&a, "compare-aa.json", NULL))
+		return;
+	o.aa = &a.side;
+	CHECK(rb_compare(&b.side, &n.side, &o, &c) == 0 && c.aa_boots == 1,
+	      "compare with --aa");
+	s = find_src(&c.pairs[0], "memmap_ns");
+	CHECK(s && s->widened && s->between_boots == 2 &&
+	      s->decisive.df == 1 && !isnan(s->between_sd),
+	      "between-boot spread from 2 boots, 1 df, added");
+	CHECK(s && s->decisive.hi - s->decisive.lo > s->hl.hi - s->hl.lo,
+	      "the widened interval is wider than the iterations' own");
+	CHECK(s && s->boots_needed >= rb_min_boots(0.05),
+	      "boots per kernel to detect 3%%: %u", s ? s->boots_needed : 0);
+	for (i = 0; i < c.nr_caveats; i++)
+		said = said || strstr(c.caveats[i], "is added to the interval");
+	CHECK(said, "the caveat says the spread was added");
+	text = print_to_string(&c, RB_CMP_JSON);
+	CHECK(text && strstr(text, "\"between_boot\"") &&
+	      strstr(text, "\"boots_per_kernel_needed\"") &&
+	      strstr(text, "\"widened\": true"), "JSON between_boot");
+	free(text);
+	rb_comparison_free(&c);
+
+	o.aa = NULL;
+	o.confidence = 0.9;
+	o.noise = 0;
+	CHECK(rb_compare(&b.side, &n.side, &o, &c) == 0, "--confidence 0.9");
+	s = find_src(&c.pairs[0], "memmap_ns");
+	CHECK(s && fabs(s->hl.conf - 0.9) < 0.01 && s->fieller.conf == 0.9 &&
+	      !s->widened, "every interval at 90%%");
+	text = print_to_string(&c, RB_CMP_HUMAN);
+	CHECK(text && strstr(text, "[90% CI") && strstr(text, "confidence 90%"),
+	      "human shows 90%% intervals");
+	free(text);
+	rb_comparison_free(&c);
+	unload(&b);
+	unload(&n);
+	unload(&a);
+}
+
 int main(void)
 {
 	rb_log_init("test-compare");
+	test_honest_text();
+	test_aa_option();
 	test_hl_selection();
 	test_mwu();
 	test_ratio_cis();
