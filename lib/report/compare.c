@@ -293,14 +293,15 @@ void rb_verdict_sentence(const struct rb_comparison *c,
 	switch (s->verdict) {
 	case RB_VERDICT_IMPROVED:
 	case RB_VERDICT_REGRESSED:
-		snprintf(buf, len, "%s: %s lies entirely %s %+.1f%%.",
+		snprintf(buf, len, "%s: %s lies entirely %s %s%.1f%%.",
 			 c->same_kernel ? "A/A difference (same kernel)" :
 			 s->verdict == RB_VERDICT_IMPROVED ?
 				 "Performance has improved" :
 				 "Performance has regressed",
 			 ci, s->verdict == RB_VERDICT_IMPROVED ? "below" :
 								"above",
-			 s->verdict == RB_VERDICT_IMPROVED ? -t : t);
+			 t == 0 ? "" : s->verdict == RB_VERDICT_IMPROVED ?
+				 "-" : "+", t);
 		return;
 	case RB_VERDICT_WITHIN_NOISE:
 		snprintf(buf, len, "Change within noise threshold: %s does not lie entirely beyond +-%.1f%%.",
