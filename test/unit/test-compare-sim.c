@@ -140,6 +140,12 @@ static void test_power(void)
 	CHECK(ms >= ns - 0.1,
 	      "jiffy source within 10 points: %.1f%% vs %.1f%%", 100 * ms,
 	      100 * ns);
+	/* where power is not saturated: -1.5% */
+	ns = rate(30, 0.985, 0, false, false, 1000);
+	ms = rate(30, 0.985, 0, true, false, 1000);
+	CHECK(ms >= ns - 0.1 && ns > 0.3 && ns < 0.98,
+	      "at -1.5%%: jiffy source %.1f%% vs probe %.1f%%", 100 * ms,
+	      100 * ns);
 }
 
 /* With 2 or 3 units a side the caveat says only no_change is possible. */
