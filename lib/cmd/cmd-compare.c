@@ -68,10 +68,12 @@ static void usage(FILE *f, const char *prog)
 		"      --list-opts           long options, one per line\n"
 		"\n"
 		"Ratios are new / base. Verdicts: improved, regressed, no_change\n"
-		"(Mann-Whitney p >= alpha), within_noise. Exit status: 0, %d bad\n"
-		"usage or input, %d regression with --fail-on-regression.\n",
-		prog, prog, RB_EXIT_REGRESSION, RB_EXIT_USAGE,
-		RB_EXIT_REGRESSION);
+		"(Mann-Whitney p >= alpha), within_noise. Measure at least %u boots\n"
+		"per kernel: the fewest with which Mann-Whitney can reach p < 0.05.\n"
+		"Exit status: 0, %d bad usage or input, %d regression with\n"
+		"--fail-on-regression.\n",
+		prog, prog, RB_EXIT_REGRESSION, rb_min_boots(0.05),
+		RB_EXIT_USAGE, RB_EXIT_REGRESSION);
 }
 
 /* A fraction in (0, 1), or [0, 1); "2%" is accepted for 0.02. */
