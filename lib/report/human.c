@@ -11,12 +11,6 @@
 
 #define COLUMNS 80
 
-static void print_wrapped(FILE *f, size_t indent, size_t hang,
-			  const char *text)
-{
-	rb_wrap(f, text, COLUMNS, indent, hang);
-}
-
 static void print_target(FILE *f, const struct rb_document *doc,
 			 const struct rb_config_result *cfg, size_t idx)
 {
@@ -42,7 +36,7 @@ static void print_target(FILE *f, const struct rb_document *doc,
 	if (t->numa_node >= 0)
 		APPEND(" node %d", t->numa_node);
 #undef APPEND
-	print_wrapped(f, 0, 4, line);
+	rb_wrap(f, line, COLUMNS, 0, 4);
 }
 
 static void print_pages(FILE *f, const struct rb_document *doc,
@@ -66,7 +60,7 @@ static void print_pages(FILE *f, const struct rb_document *doc,
 			 "%zu rebinds after %zu warmup%s%s", cfg->nr_samples,
 			 cfg->nr_warmups, cfg->nr_warmups == 1 ? "" : "s",
 			 cfg->nr_samples ? ", nr_pages not constant" : "");
-	print_wrapped(f, 2, 4, line);
+	rb_wrap(f, line, COLUMNS, 2, 4);
 }
 
 /* A value of @src in milliseconds, with the precision the source has. */
@@ -175,7 +169,7 @@ static void print_warning(FILE *f, size_t indent, const struct rb_warning *w)
 
 	if (asprintf(&line, "warning: [%s] %s", w->id, w->text) < 0)
 		return;
-	print_wrapped(f, indent, indent + 4, line);
+	rb_wrap(f, line, COLUMNS, indent, indent + 4);
 	free(line);
 }
 
@@ -205,7 +199,7 @@ static void print_config(FILE *f, const struct rb_document *doc,
 			     rb_source_desc(cfg->missing[i].source)->key,
 			     cfg->missing[i].reason) < 0)
 			continue;
-		print_wrapped(f, 2, 6, line);
+		rb_wrap(f, line, COLUMNS, 2, 6);
 		free(line);
 	}
 	rb_config_check(cfg, &found);
