@@ -26,12 +26,16 @@ enum {
 	OPT_PLOT,
 	OPT_FAIL,
 	OPT_LIST,
+	OPT_CONFIDENCE,
+	OPT_AA,
 };
 
 static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "noise-threshold", required_argument, NULL, OPT_NOISE },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "confidence", required_argument, NULL, OPT_CONFIDENCE },
+	{ "aa", required_argument, NULL, OPT_AA },
 	{ "output", required_argument, NULL, 'o' },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "fail-on-regression", no_argument, NULL, OPT_FAIL },
@@ -52,8 +56,13 @@ static void usage(FILE *f, const char *prog)
 		"\n"
 		"      --format FMT          json (default), human, markdown or commit\n"
 		"  -o, --output FILE         write the report to FILE, not stdout\n"
-		"      --noise-threshold X   relative change treated as noise (0.02 or 2%%)\n"
+		"      --noise-threshold X   relative change treated as noise (0.02 or 2%%;\n"
+		"                            0 is allowed)\n"
 		"      --alpha X             significance level of the tests (0.05)\n"
+		"      --confidence X        level of every interval (1 - alpha)\n"
+		"      --aa FILE             another boot of the base kernel: with 1 boot\n"
+		"                            per kernel, its spread widens the interval\n"
+
 		"      --plot FILE.svg       write a strip plot of both distributions\n"
 		"      --fail-on-regression  exit %d when any verdict is 'regressed'\n"
 		"  -v, --verbose             debug messages on stderr\n"
@@ -61,14 +70,16 @@ static void usage(FILE *f, const char *prog)
 		"      --list-opts           long options, one per line\n"
 		"\n"
 		"Ratios are new / base. Verdicts: improved, regressed, no_change\n"
-		"(Mann-Whitney p >= alpha), within_noise. Exit status: 0, %d bad\n"
-		"usage or input, %d regression with --fail-on-regression.\n",
-		prog, prog, RB_EXIT_REGRESSION, RB_EXIT_USAGE,
-		RB_EXIT_REGRESSION);
+		"(Mann-Whitney p >= alpha), within_noise. Measure at least %u boots\n"
+		"per kernel: the fewest with which Mann-Whitney can reach p < 0.05.\n"
+		"Exit status: 0, %d bad usage or input, %d regression with\n"
+		"--fail-on-regression.\n",
+		prog, prog, RB_EXIT_REGRESSION, rb_min_boots(0.05),
+		RB_EXIT_USAGE, RB_EXIT_REGRESSION);
 }
 
-/* A fraction in (0, 1); "2%" is accepted for 0.02. */
-static int parse_fraction(const char *s, double *out)
+/* A fraction in (0, 1), or [0, 1); "2%" is accepted for 0.02. */
+static int parse_fraction(const char *s, double *out, bool zero_ok)
 {
 	char *end;
 	double v;
@@ -81,7 +92,7 @@ static int parse_fraction(const char *s, double *out)
 		v /= 100;
 		end++;
 	}
-	if (*end || !(v > 0 && v < 1))
+	if (*end || !((v > 0 || (zero_ok && v == 0)) && v < 1))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -165,7 +176,7 @@ static int emit(const struct rb_comparison *c, const struct outputs *out)
 	return rc ? RB_EXIT_FAILURE : RB_EXIT_OK;
 }
 
-static int run_compare(struct rb_side *base, struct rb_side *cand,
+static int run_compare(struct rb_side *base, struct rb_side *newer,
 		       const struct rb_compare_opts *opts,
 		       const struct outputs *out, bool fail_on_regression)
 {
@@ -173,7 +184,7 @@ static int run_compare(struct rb_side *base, struct rb_side *cand,
 	char *line;
 	int rc;
 
-	rc = rb_compare(base, cand, opts, &c);
+	rc = rb_compare(base, newer, opts, &c);
 	if (rc) {
 		rb_error("compare: %s", strerror(-rc));
 		rb_comparison_free(&c);
@@ -195,65 +206,77 @@ static int run_compare(struct rb_side *base, struct rb_side *cand,
 	return rc;
 }
 
-int rb_cmd_compare(const struct rb_prog *prog, int argc, char **argv)
-{
-	struct rb_compare_opts opts = { .alpha = 0.05, .noise = 0.02 };
-	struct rb_side base = { 0 }, cand = { 0 };
-	struct outputs out = { .fmt = RB_CMP_JSON };
-	bool fail_on_regression = false;
-	int nopt, c, i, sep = -1, rc;
-	char **files;
-	size_t nr_files, nr_base;
+/* What the options ask for: statistics, outputs, exit policy. */
+struct cli {
+	struct rb_compare_opts opts;
+	struct outputs out;
+	bool fail_on_regression;
+	const char *aa; /* a second boot of the base kernel, or NULL */
+};
 
-	/* Options end at "--"; it splits base files from new files. */
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			sep = i;
-			break;
-		}
-	nopt = sep < 0 ? argc : sep;
+/* A fraction option; 1 with the message printed when it is not one. */
+static int fraction_opt(const char *name, const char *arg, double *v,
+			bool zero_ok)
+{
+	if (!parse_fraction(arg, v, zero_ok))
+		return 0;
+	rb_error("compare: --%s wants a fraction in %s, got '%s'", name,
+		 zero_ok ? "[0, 1)" : "(0, 1)", arg);
+	return 1;
+}
+
+/* 0 to go on, else the exit status (help and --list-opts give 0 too). */
+static int parse_opts(struct cli *o, int nopt, char **argv, bool *done,
+		      const struct rb_prog *prog)
+{
+	int c;
+
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(nopt, argv, ":o:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
-			if (rb_compare_format_parse(optarg, &out.fmt)) {
-				rb_error("compare: unknown format '%s' (json, human, markdown, commit)",
-					 optarg);
-				return RB_EXIT_USAGE;
-			}
-			break;
+			if (!rb_compare_format_parse(optarg, &o->out.fmt))
+				break;
+			rb_error("compare: unknown format '%s' (json, human, markdown, commit)",
+				 optarg);
+			return RB_EXIT_USAGE;
 		case OPT_NOISE:
-			if (parse_fraction(optarg, &opts.noise)) {
-				rb_error("compare: --noise-threshold wants a fraction in (0, 1), got '%s'",
-					 optarg);
+			if (fraction_opt("noise-threshold", optarg,
+					 &o->opts.noise, true))
 				return RB_EXIT_USAGE;
-			}
 			break;
 		case OPT_ALPHA:
-			if (parse_fraction(optarg, &opts.alpha)) {
-				rb_error("compare: --alpha wants a fraction in (0, 1), got '%s'",
-					 optarg);
+			if (fraction_opt("alpha", optarg, &o->opts.alpha, false))
 				return RB_EXIT_USAGE;
-			}
+			break;
+		case OPT_CONFIDENCE:
+			if (fraction_opt("confidence", optarg,
+					 &o->opts.confidence, false))
+				return RB_EXIT_USAGE;
+			break;
+		case OPT_AA:
+			o->aa = optarg;
 			break;
 		case OPT_PLOT:
-			out.plot = optarg;
+			o->out.plot = optarg;
 			break;
 		case 'o':
-			out.output = optarg;
+			o->out.output = optarg;
 			break;
 		case OPT_FAIL:
-			fail_on_regression = true;
+			o->fail_on_regression = true;
 			break;
 		case 'v':
 			rb_set_verbose(true);
 			break;
 		case 'h':
 			usage(stdout, prog->name);
+			*done = true;
 			return RB_EXIT_OK;
 		case OPT_LIST:
 			rb_list_opts(long_opts);
+			*done = true;
 			return RB_EXIT_OK;
 		case ':':
 			rb_error("compare: option '%s' needs a value",
@@ -265,39 +288,77 @@ int rb_cmd_compare(const struct rb_prog *prog, int argc, char **argv)
 			return RB_EXIT_USAGE;
 		}
 	}
+	return 0;
+}
 
-	/* getopt_long moved the operands before "--" to argv[optind..]. */
-	files = argv + optind;
-	nr_files = (size_t)(nopt - optind);
+/*
+ * The operands: two files, or base files "--" new files. getopt_long
+ * moved the operands before "--" to argv[optind..]; the new files after
+ * "--" are moved to follow them. 0, or the exit status.
+ */
+static int split_files(int argc, char **argv, int nopt, int sep,
+		       size_t *nr_files, size_t *nr_base)
+{
+	*nr_files = (size_t)(nopt - optind);
 	if (sep < 0) {
-		if (nr_files != 2) {
+		if (*nr_files != 2) {
 			rb_error("compare: want <base.json> <new.json>, or base files -- new files (see --help)");
 			return RB_EXIT_USAGE;
 		}
-		nr_base = 1;
-	} else {
-		/* the new files after "--" follow the base files directly */
-		nr_base = nr_files;
-		if (!nr_base || sep + 1 >= argc) {
-			rb_error("compare: want at least one file on each side of '--'");
-			return RB_EXIT_USAGE;
-		}
-		memmove(argv + optind + nr_base, argv + sep + 1,
-			(size_t)(argc - sep - 1) * sizeof(*argv));
-		nr_files = nr_base + (size_t)(argc - sep - 1);
+		*nr_base = 1;
+		return 0;
 	}
+	*nr_base = *nr_files;
+	if (!*nr_base || sep + 1 >= argc) {
+		rb_error("compare: want at least one file on each side of '--'");
+		return RB_EXIT_USAGE;
+	}
+	memmove(argv + optind + *nr_base, argv + sep + 1,
+		(size_t)(argc - sep - 1) * sizeof(*argv));
+	*nr_files = *nr_base + (size_t)(argc - sep - 1);
+	return 0;
+}
 
-	rc = side_load(&base, files, nr_base);
-	if (!rc)
-		rc = side_load(&cand, files + nr_base, nr_files - nr_base);
-	if (rc) {
-		side_free(&base);
-		side_free(&cand);
-		return rc == -ENOMEM ? RB_EXIT_FAILURE : RB_EXIT_USAGE;
+int rb_cmd_compare(const struct rb_prog *prog, int argc, char **argv)
+{
+	struct cli o = {
+		.opts = { .alpha = 0.05, .noise = 0.02 },
+		.out = { .fmt = RB_CMP_JSON },
+	};
+	struct rb_side base = { 0 }, newer = { 0 }, aa = { 0 };
+	bool done = false;
+	int i, sep = -1, nopt, rc;
+	size_t nr_files, nr_base;
+
+	/* Options end at "--"; it splits base files from new files. */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			sep = i;
+			break;
+		}
+	nopt = sep < 0 ? argc : sep;
+	rc = parse_opts(&o, nopt, argv, &done, prog);
+	if (rc || done)
+		return rc;
+	rc = split_files(argc, argv, nopt, sep, &nr_files, &nr_base);
+	if (rc)
+		return rc;
+
+	rc = side_load(&base, argv + optind, nr_base);
+	rc = rc ?: side_load(&newer, argv + optind + nr_base,
+			     nr_files - nr_base);
+	rc = rc ?: o.aa ? side_load(&aa, (char **)&o.aa, 1) : 0;
+	if (!rc) {
+		rb_dbg("compare: %zu base and %zu new documents", base.nr,
+		       newer.nr);
+		o.opts.aa = aa.nr ? &aa : NULL;
+		rc = run_compare(&base, &newer, &o.opts, &o.out,
+				 o.fail_on_regression);
+	} else {
+		rc = rc == -ENOMEM ? RB_EXIT_FAILURE : RB_EXIT_USAGE;
 	}
-	rb_dbg("compare: %zu base and %zu new documents", base.nr, cand.nr);
-	rc = run_compare(&base, &cand, &opts, &out, fail_on_regression);
 	side_free(&base);
-	side_free(&cand);
+	side_free(&newer);
+	side_free(&aa);
 	return rc;
 }

@@ -1,143 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "results/document.h"
 #include "report/human.h"
+#include "report/histogram.h"
 #include "results/stats.h"
+#include "results/config-label.h"
+#include "util/format.h"
 
 #define COLUMNS 80
-#define HIST_STARS 40
-
-/* Columns taken by @len bytes of UTF-8 (σ is two bytes, one column). */
-static size_t columns(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-/*
- * @text word-wrapped at COLUMNS: the first line indented by @indent, the
- * others by @hang. A word longer than a whole line is cut.
- */
-static void print_wrapped(FILE *f, size_t indent, size_t hang,
-			  const char *text)
-{
-	size_t col = indent, len, w;
-	bool line_empty = true;
-
-	fprintf(f, "%*s", (int)indent, "");
-	while (*text) {
-		text += strspn(text, " ");
-		len = strcspn(text, " ");
-		if (!len)
-			break;
-		w = columns(text, len);
-		if (!line_empty && col + 1 + w > COLUMNS) {
-			fprintf(f, "\n%*s", (int)hang, "");
-			col = hang;
-			line_empty = true;
-		}
-		if (!line_empty) {
-			fputc(' ', f);
-			col++;
-		}
-		/* Cut an over-long word at the margin (byte-wise: paths). */
-		while (col + w > COLUMNS && COLUMNS > col) {
-			size_t room = COLUMNS - col;
-
-			fprintf(f, "%.*s\n%*s", (int)room, text, (int)hang, "");
-			text += room;
-			len -= room;
-			w = columns(text, len);
-			col = hang;
-		}
-		fwrite(text, 1, len, f);
-		col += w;
-		text += len;
-		line_empty = false;
-	}
-	fputc('\n', f);
-}
-
-static size_t bucket_of(uint64_t v)
-{
-	return v < 2 ? 0 : 63 - __builtin_clzll(v);
-}
-
-size_t rb_log2_hist(const uint64_t *v, size_t n,
-		    unsigned int buckets[RB_HIST_BUCKETS])
-{
-	size_t i, nr = 0;
-
-	memset(buckets, 0, RB_HIST_BUCKETS * sizeof(*buckets));
-	for (i = 0; i < n; i++) {
-		size_t b = bucket_of(v[i]);
-
-		buckets[b]++;
-		if (b + 1 > nr)
-			nr = b + 1;
-	}
-	return nr;
-}
-
-void rb_log2_hist_print(FILE *f, const unsigned int *buckets, size_t nr,
-			const char *unit)
-{
-	/* As funclatency: wider numbers and half the stars past 2^32. */
-	static const char bar[HIST_STARS + 1] =
-		"****************************************";
-	int width = nr > 33 ? 20 : 10, stars = nr > 33 ? 20 : HIST_STARS;
-	unsigned int max = 0;
-	size_t i, first = nr;
-
-	for (i = 0; i < nr; i++) {
-		if (buckets[i] > max)
-			max = buckets[i];
-		if (buckets[i] && first == nr)
-			first = i;
-	}
-	if (!max)
-		return;
-	fprintf(f, "  %*s%-*s : count    distribution\n", width - 5, "",
-		width + 9, unit);
-	for (i = first; i < nr; i++) {
-		unsigned long long low = i ? 1ull << i : 0;
-		unsigned long long high = i < 63 ? (1ull << (i + 1)) - 1 :
-						   ~0ull;
-		int n = (int)((unsigned long long)buckets[i] * stars / max);
-
-		fprintf(f, "  %*llu -> %-*llu : %-8u |%s%*s|\n", width, low,
-			width, high, buckets[i], &bar[HIST_STARS - n],
-			stars - n, "");
-	}
-}
-
-/* "2M" for exact binary multiples, bytes otherwise. */
-static void format_align(char *buf, size_t len, uint64_t v)
-{
-	static const char units[] = "KMGT";
-	int i;
-
-	for (i = 3; i >= 0; i--) {
-		uint64_t m = 1ull << (10 * (i + 1));
-
-		if (v >= m && v % m == 0) {
-			snprintf(buf, len, "%llu%c", (unsigned long long)(v / m),
-				 units[i]);
-			return;
-		}
-	}
-	snprintf(buf, len, "%llu", (unsigned long long)v);
-}
 
 static void print_target(FILE *f, const struct rb_document *doc,
 			 const struct rb_config_result *cfg, size_t idx)
 {
 	const struct rb_target_desc *t = &cfg->target;
-	char line[512], num[32];
+	char line[512], label[256];
 	size_t n = 0;
 
 #define APPEND(...)                                                        \
@@ -147,16 +25,9 @@ static void print_target(FILE *f, const struct rb_document *doc,
 			 "target");
 	if (doc->nr_configs > 1)
 		APPEND(" [%zu/%zu]", idx + 1, doc->nr_configs);
-	if (t->mode)
-		APPEND(" %s", t->mode);
-	if (t->map)
-		APPEND(" map=%s", t->map);
-	if (t->align) {
-		format_align(num, sizeof(num), t->align);
-		APPEND(" align=%s", num);
-	}
-	if (t->size)
-		APPEND(" size=%.2f GiB", t->size / 1073741824.0);
+	rb_config_label(label, sizeof(label), t, 0, 0);
+	if (t->mode || t->map || t->align || t->size)
+		APPEND(" %s", label);
 	if (t->driver)
 		APPEND(" (%s%s%s)", t->driver, t->bind_dev ? " on " : "",
 		       t->bind_dev ? t->bind_dev : "");
@@ -165,7 +36,7 @@ static void print_target(FILE *f, const struct rb_document *doc,
 	if (t->numa_node >= 0)
 		APPEND(" node %d", t->numa_node);
 #undef APPEND
-	print_wrapped(f, 0, 4, line);
+	rb_wrap(f, line, COLUMNS, 0, 4);
 }
 
 static void print_pages(FILE *f, const struct rb_document *doc,
@@ -189,17 +60,18 @@ static void print_pages(FILE *f, const struct rb_document *doc,
 			 "%zu rebinds after %zu warmup%s%s", cfg->nr_samples,
 			 cfg->nr_warmups, cfg->nr_warmups == 1 ? "" : "s",
 			 cfg->nr_samples ? ", nr_pages not constant" : "");
-	print_wrapped(f, 2, 4, line);
+	rb_wrap(f, line, COLUMNS, 2, 4);
 }
 
 /* A value of @src in milliseconds, with the precision the source has. */
 static void format_ms(char *buf, size_t len, enum rb_source src, double v,
 		      bool mean)
 {
-	if (src == RB_SRC_MEMMAP_MS)
-		snprintf(buf, len, mean ? "%.2f ms" : "%.0f ms", v);
-	else
-		snprintf(buf, len, "%.3f ms", v / 1e6);
+	const struct rb_source_desc *d = rb_source_desc(src);
+
+	/* always in ms, like the cover letters; INFINITY never picks us */
+	rb_format_time(buf, len, v, INFINITY, d ? d->unit : "ms",
+		       src != RB_SRC_MEMMAP_MS ? 3 : mean ? 2 : 0);
 }
 
 static const char *source_label(const struct rb_document *doc,
@@ -257,8 +129,8 @@ static void print_source(FILE *f, const struct rb_document *doc,
 	outliers = st.low_mild + st.low_severe + st.high_mild + st.high_severe;
 	snprintf(line, sizeof(line), "(σ %s, n=%zu, SE %s)", b, st.n, c);
 	/* One line like the cover letters when it fits, else two. */
-	if (4 + columns(avg, strlen(avg)) + strlen(a) + 1 +
-	    columns(line, strlen(line)) <= COLUMNS)
+	if (4 + rb_columns(avg, strlen(avg)) + strlen(a) + 1 +
+	    rb_columns(line, strlen(line)) <= COLUMNS)
 		fprintf(f, "    %s%s %s\n", avg, a, line);
 	else
 		fprintf(f, "    %s%s\n      %s\n", avg, a, line);
@@ -279,7 +151,6 @@ static void print_histogram(FILE *f, const struct rb_config_result *cfg)
 	static const enum rb_source order[] = {
 		RB_SRC_MEMMAP_NS, RB_SRC_MEMMAP_MS, RB_SRC_BIND_NS,
 	};
-	unsigned int buckets[RB_HIST_BUCKETS];
 	uint64_t *v = calloc(cfg->nr_samples + 1, sizeof(*v));
 	size_t i, k, n = 0;
 
@@ -296,9 +167,8 @@ static void print_histogram(FILE *f, const struct rb_config_result *cfg)
 				v[i] /= 1000;
 		fprintf(f, "\n  %s of the %zu steady-state binds:\n",
 			rb_source_desc(order[k])->key, n);
-		rb_log2_hist_print(f, buckets, rb_log2_hist(v, n, buckets),
-				   order[k] == RB_SRC_MEMMAP_MS ? "msecs" :
-								  "usecs");
+		rb_hist_show(f, v, n, order[k] == RB_SRC_MEMMAP_MS ? "msecs" :
+								     "usecs");
 	}
 	free(v);
 }
@@ -309,7 +179,7 @@ static void print_warning(FILE *f, size_t indent, const struct rb_warning *w)
 
 	if (asprintf(&line, "warning: [%s] %s", w->id, w->text) < 0)
 		return;
-	print_wrapped(f, indent, indent + 4, line);
+	rb_wrap(f, line, COLUMNS, indent, indent + 4);
 	free(line);
 }
 
@@ -339,7 +209,7 @@ static void print_config(FILE *f, const struct rb_document *doc,
 			     rb_source_desc(cfg->missing[i].source)->key,
 			     cfg->missing[i].reason) < 0)
 			continue;
-		print_wrapped(f, 2, 6, line);
+		rb_wrap(f, line, COLUMNS, 2, 6);
 		free(line);
 	}
 	rb_config_check(cfg, &found);

@@ -7,136 +7,11 @@
 #include "results/stats.h"
 #include "report/stats-compare.h"
 
-struct ranked {
-	double v;
-	bool from_x;
-};
-
-static int cmp_ranked(const void *a, const void *b)
-{
-	double x = ((const struct ranked *)a)->v;
-	double y = ((const struct ranked *)b)->v;
-
-	return (x > y) - (x < y);
-}
-
-/*
- * Number of arrangements of m x's and n y's for each value of U: the
- * coefficients of the Gaussian binomial [m+n choose k]_q, k = min(m, n),
- * built as prod (1 - q^(m+n-k+i)) / (1 - q^i). Integer arithmetic keeps
- * it exact; NULL when the counts would not fit in int64.
- */
-static int64_t *mwu_counts(size_t m, size_t n)
-{
-	size_t k = m < n ? m : n, big = m + n - k, deg = m * n, i, j;
-	double total = 1;
-	int64_t *c;
-
-	for (i = 1; i <= k; i++)
-		total = total * (double)(big + i) / (double)i;
-	if (total > 1e18)
-		return NULL;
-	c = calloc(deg + 1, sizeof(*c));
-	if (!c)
-		return NULL;
-	c[0] = 1;
-	for (i = 1; i <= k; i++) {
-		size_t sh = big + i;
-
-		for (j = deg; j >= sh; j--)
-			c[j] -= c[j - sh];
-		for (j = i; j <= deg; j++)
-			c[j] += c[j - i];
-	}
-	return c;
-}
-
-static double mwu_exact_p(double u, size_t m, size_t n)
-{
-	size_t deg = m * n, j, from;
-	int64_t *c = mwu_counts(m, n);
-	double tail = 0, total = 0;
-
-	if (!c)
-		return NAN;
-	/* two-sided: 2 * P(U >= max(U, mn - U)), as scipy does */
-	if (u < (double)deg - u)
-		u = (double)deg - u;
-	from = (size_t)ceil(u);
-	for (j = 0; j <= deg; j++) {
-		total += (double)c[j];
-		if (j >= from)
-			tail += (double)c[j];
-	}
-	free(c);
-	return fmin(1, 2 * tail / total);
-}
-
-int rb_mwu_test(const double *x, size_t m, const double *y, size_t n,
-		struct rb_mwu *r)
-{
-	size_t N = m + n, i, j;
-	double rank_x = 0, tie_term = 0, mu, sigma, u;
-	struct ranked *all;
-
-	memset(r, 0, sizeof(*r));
-	if (m == 0 || n == 0)
-		return -EINVAL;
-	all = malloc(N * sizeof(*all));
-	if (!all)
-		return -ENOMEM;
-	for (i = 0; i < m; i++)
-		all[i] = (struct ranked){ x[i], true };
-	for (i = 0; i < n; i++)
-		all[m + i] = (struct ranked){ y[i], false };
-	qsort(all, N, sizeof(*all), cmp_ranked);
-
-	/* midranks; each tie group of size t adds t^3 - t */
-	for (i = 0; i < N; i = j) {
-		double mid, t;
-
-		for (j = i + 1; j < N && all[j].v == all[i].v; j++)
-			;
-		t = (double)(j - i);
-		mid = ((double)i + 1 + (double)j) / 2;
-		if (j - i > 1) {
-			tie_term += t * t * t - t;
-			r->tied_values += j - i;
-		}
-		for (; i < j; i++)
-			if (all[i].from_x)
-				rank_x += mid;
-	}
-	free(all);
-
-	r->u = rank_x - (double)m * ((double)m + 1) / 2;
-	mu = (double)m * (double)n / 2;
-	if (!r->tied_values && (m < 8 || n < 8)) {
-		r->p = mwu_exact_p(r->u, m, n);
-		if (!isnan(r->p)) {
-			r->exact = true;
-			return 0;
-		}
-	}
-	sigma = sqrt((double)m * (double)n / 12 *
-		     ((double)N + 1 -
-		      tie_term / ((double)N * ((double)N - 1))));
-	u = fmax(r->u, (double)m * (double)n - r->u);
-	if (!(sigma > 0)) {
-		/* every value tied: nothing to tell the samples apart */
-		r->p = 1;
-		return 0;
-	}
-	r->z = (u - mu - 0.5) / sigma;
-	r->p = fmin(1, 2 * rb_norm_cdf(-r->z));
-	return 0;
-}
-
-static int log_copy(const double *x, size_t n, double **out)
+int rb_log_values(const double *x, size_t n, bool sort, double **out)
 {
 	size_t i;
 
-	*out = malloc(n * sizeof(**out));
+	*out = malloc((n ? n : 1) * sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -147,70 +22,28 @@ static int log_copy(const double *x, size_t n, double **out)
 		}
 		(*out)[i] = log(x[i]);
 	}
+	if (sort)
+		rb_sort_doubles(*out, n);
 	return 0;
 }
 
-/* Logs of both samples, or -EDOM when a value is not positive. */
+/* Logs of both samples of at least 2 values each. */
 static int log_pair(const double *x, size_t m, const double *y, size_t n,
-		    double **lx, double **ly)
+		    bool sort, double **lx, double **ly)
 {
-	int rc = log_copy(x, m, lx);
+	int rc;
 
+	if (m < 2 || n < 2)
+		return -EINVAL;
+	rc = rb_log_values(x, m, sort, lx);
 	if (rc)
 		return rc;
-	rc = log_copy(y, n, ly);
+	rc = rb_log_values(y, n, sort, ly);
 	if (rc) {
 		free(*lx);
 		*lx = NULL;
 	}
 	return rc;
-}
-
-int rb_hodges_lehmann_ratio(const double *x, size_t m, const double *y,
-			    size_t n, double conf, struct rb_ratio_ci *r)
-{
-	double *lx, *ly, *d, z, sd;
-	size_t N = m * n, i, j;
-	long k;
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	if (m == 0 || n == 0)
-		return -EINVAL;
-	rc = log_pair(x, m, y, n, &lx, &ly);
-	if (rc)
-		return rc;
-	d = malloc(N * sizeof(*d));
-	if (!d) {
-		free(lx);
-		free(ly);
-		return -ENOMEM;
-	}
-	for (i = 0; i < m; i++)
-		for (j = 0; j < n; j++)
-			d[i * n + j] = ly[j] - lx[i];
-	free(lx);
-	free(ly);
-	rb_sort_doubles(d, N);
-
-	r->est = exp(rb_median_sorted(d, N));
-	/*
-	 * Moses: the CI runs from the k-th smallest to the k-th largest
-	 * difference, k = mn/2 - z * sqrt(mn(m+n+1)/12), rounded to the
-	 * nearest integer and kept within 1..mn.
-	 */
-	z = rb_norm_quantile(1 - (1 - conf) / 2);
-	sd = sqrt((double)N * ((double)m + (double)n + 1) / 12);
-	k = lround((double)N / 2 - z * sd);
-	if (k < 1)
-		k = 1;
-	if ((size_t)k > N)
-		k = (long)N;
-	r->lo = exp(d[k - 1]);
-	r->hi = exp(d[N - (size_t)k]);
-	r->bounded = true;
-	free(d);
-	return 0;
 }
 
 static void mean_var(const double *x, size_t n, double *mean, double *var)
@@ -249,6 +82,7 @@ int rb_fieller_ratio(const double *x, size_t m, const double *y, size_t n,
 	vx /= (double)m; /* variances of the means */
 	vy /= (double)n;
 	r->est = my / mx;
+	r->conf = conf;
 	if (vx == 0 && vy == 0) {
 		r->lo = r->hi = r->est;
 		r->bounded = true;
@@ -282,9 +116,7 @@ int rb_welch_log_test(const double *x, size_t m, const double *y, size_t n,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (m < 2 || n < 2)
-		return -EINVAL;
-	rc = log_pair(x, m, y, n, &lx, &ly);
+	rc = log_pair(x, m, y, n, false, &lx, &ly);
 	if (rc)
 		return rc;
 	mean_var(lx, m, &mx, &vx);
@@ -297,6 +129,7 @@ int rb_welch_log_test(const double *x, size_t m, const double *y, size_t n,
 	d = my - mx;
 	r->ratio.est = exp(d);
 	r->ratio.bounded = true;
+	r->ratio.conf = conf;
 	if (se == 0) {
 		r->t = d == 0 ? 0 : copysign(INFINITY, d);
 		r->p = d == 0 ? 1 : 0;
@@ -311,4 +144,87 @@ int rb_welch_log_test(const double *x, size_t m, const double *y, size_t n,
 	r->ratio.lo = exp(d - q * se);
 	r->ratio.hi = exp(d + q * se);
 	return 0;
+}
+
+/*
+ * Trimmed mean and winsorized variance of the sorted @s: g = floor(trim
+ * n) values cut at each end. *h is the number kept.
+ */
+static void trimmed(const double *s, size_t n, double trim, double *tm,
+		    double *wvar, size_t *h)
+{
+	size_t g = (size_t)floor(trim * (double)n), i;
+	double sum = 0, wm = 0, ss = 0, w;
+
+	*h = n - 2 * g;
+	for (i = g; i < n - g; i++)
+		sum += s[i];
+	*tm = sum / (double)*h;
+	for (i = 0; i < n; i++)
+		wm += s[i < g ? g : i >= n - g ? n - g - 1 : i];
+	wm /= (double)n;
+	for (i = 0; i < n; i++) {
+		w = s[i < g ? g : i >= n - g ? n - g - 1 : i] - wm;
+		ss += w * w;
+	}
+	*wvar = ss / (double)(n - 1);
+}
+
+int rb_yuen_log_ratio(const double *x, size_t m, const double *y, size_t n,
+		      double trim, double conf, struct rb_ratio_ci *r)
+{
+	double *lx, *ly, tx, ty, wx, wy, dx, dy, q;
+	size_t hx, hy;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = log_pair(x, m, y, n, true, &lx, &ly);
+	if (rc)
+		return rc;
+	trimmed(lx, m, trim, &tx, &wx, &hx);
+	trimmed(ly, n, trim, &ty, &wy, &hy);
+	free(lx);
+	free(ly);
+	if (hx < 2 || hy < 2)
+		return -EINVAL;
+	/* Yuen: d = (n - 1) s_w^2 / (h (h - 1)) per side */
+	dx = (double)(m - 1) * wx / ((double)hx * (double)(hx - 1));
+	dy = (double)(n - 1) * wy / ((double)hy * (double)(hy - 1));
+	r->est = exp(ty - tx);
+	r->conf = conf;
+	r->bounded = true;
+	if (dx + dy == 0) {
+		r->lo = r->hi = r->est;
+		return 0;
+	}
+	r->df = (dx + dy) * (dx + dy) /
+		(dx * dx / (double)(hx - 1) + dy * dy / (double)(hy - 1));
+	q = rb_t_quantile(1 - (1 - conf) / 2, r->df);
+	r->lo = exp(ty - tx - q * sqrt(dx + dy));
+	r->hi = exp(ty - tx + q * sqrt(dx + dy));
+	return 0;
+}
+
+double rb_ci_log_se(const struct rb_ratio_ci *r)
+{
+	double q;
+
+	if (!r->bounded || !(r->lo > 0) || !(r->conf > 0 && r->conf < 1))
+		return NAN;
+	q = r->df > 0 ? rb_t_quantile(1 - (1 - r->conf) / 2, r->df) :
+			rb_norm_quantile(1 - (1 - r->conf) / 2);
+	return (log(r->hi) - log(r->lo)) / (2 * q);
+}
+
+double rb_min_detectable(double se, double df, double alpha, double power,
+			 double noise)
+{
+	double za, zb;
+
+	if (!(se >= 0))
+		return NAN;
+	za = df > 0 ? rb_t_quantile(1 - alpha / 2, df) :
+		      rb_norm_quantile(1 - alpha / 2);
+	zb = df > 0 ? rb_t_quantile(power, df) : rb_norm_quantile(power);
+	return expm1(log1p(noise) + (za + zb) * se);
 }

@@ -106,7 +106,8 @@ static void strip(FILE *f, const struct axis *a, double y, const double *v,
 		y - BAND / 2.0, y + BAND / 2.0, colour);
 }
 
-static void panel(FILE *f, const struct rb_pair *p, double top)
+static void panel(FILE *f, const struct rb_comparison *c,
+		  const struct rb_pair *p, double top)
 {
 	const struct rb_source_cmp *s = &p->src[p->primary];
 	const char *unit = s->desc->unit;
@@ -120,17 +121,18 @@ static void panel(FILE *f, const struct rb_pair *p, double top)
 		lo = fmin(lo, rb_to_ms(s->base_raw[i], unit));
 		hi = fmax(hi, rb_to_ms(s->base_raw[i], unit));
 	}
-	for (i = 0; i < s->cand.nr_iterations; i++) {
-		lo = fmin(lo, rb_to_ms(s->cand_raw[i], unit));
-		hi = fmax(hi, rb_to_ms(s->cand_raw[i], unit));
+	for (i = 0; i < s->newer.nr_iterations; i++) {
+		lo = fmin(lo, rb_to_ms(s->new_raw[i], unit));
+		hi = fmax(hi, rb_to_ms(s->new_raw[i], unit));
 	}
 	nice_axis(lo, hi, &a);
 
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-weight=\"bold\">", LEFT,
 		top + 16);
 	put_escaped(f, p->label);
-	fprintf(f, "</text>\n<text x=\"%d\" y=\"%.1f\" fill=\"#555\">%s: %+.1f%% change of the mean, %s</text>\n",
+	fprintf(f, "</text>\n<text x=\"%d\" y=\"%.1f\" fill=\"#555\">%s: %+.1f%% change of the mean, %s%s</text>\n",
 		LEFT, top + 34, s->desc->key, 100 * s->change_mean,
+		c->same_kernel ? "A/A (same kernel): " : "",
 		rb_verdict_key(s->verdict));
 
 	y_base = top + 48 + BAND / 2.0;
@@ -164,31 +166,56 @@ static void panel(FILE *f, const struct rb_pair *p, double top)
 
 	strip(f, &a, y_base, s->base_raw, s->base.nr_iterations, unit,
 	      BASE_COLOUR, "base", s->base.st.mean);
-	strip(f, &a, y_new, s->cand_raw, s->cand.nr_iterations, unit,
-	      NEW_COLOUR, "new", s->cand.st.mean);
+	strip(f, &a, y_new, s->new_raw, s->newer.nr_iterations, unit,
+	      NEW_COLOUR, "new", s->newer.st.mean);
 	rb_format_time(mb, sizeof(mb), s->base.st.mean, s->base.st.mean,
-		       unit);
-	rb_format_time(mn, sizeof(mn), s->cand.st.mean, s->cand.st.mean,
-		       unit);
+		       unit, 2);
+	rb_format_time(mn, sizeof(mn), s->newer.st.mean, s->newer.st.mean,
+		       unit, 2);
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">mean %s</text>\n",
 		WIDTH - RIGHT, top + 16, BASE_COLOUR, mb);
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">mean %s</text>\n",
 		WIDTH - RIGHT, top + 34, NEW_COLOUR, mn);
 }
 
+/* Fingerprint differences under the panels, one line each. */
+static void fp_lines(FILE *f, const struct rb_comparison *c, double top)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_fp_diffs; i++) {
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\" fill=\"#a00\">differs besides the kernel: ",
+			LEFT, top + 16 + 18.0 * (double)i);
+		put_escaped(f, c->fp_diffs[i].key);
+		fputs(": base ", f);
+		put_escaped(f, c->fp_diffs[i].base ?: "(none)");
+		fputs(", new ", f);
+		put_escaped(f, c->fp_diffs[i].newer ?: "(none)");
+		fputs("</text>\n", f);
+	}
+}
+
 int rb_svg_plot(const struct rb_comparison *c, FILE *f)
 {
-	size_t i, nr = 0;
+	size_t i, nr = 0, height;
 	double top = TOP;
+	char tb[160], tn[160];
 
 	for (i = 0; i < c->nr_pairs; i++)
 		nr += c->pairs[i].primary >= 0;
+	height = TOP + nr * PANEL + 10 + 18 * c->nr_fp_diffs;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" viewBox=\"0 0 %d %zu\" font-family=\"sans-serif\" font-size=\"13\">\n",
-		WIDTH, TOP + nr * PANEL + 10, WIDTH, TOP + nr * PANEL + 10);
+		WIDTH, height, WIDTH, height);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">rebind time, base vs new kernel (every steady-state rebind)</text>\n",
-		LEFT);
+	rb_comparison_side_title(c, false, tb, sizeof(tb));
+	rb_comparison_side_title(c, true, tn, sizeof(tn));
+	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">%srebind time, ",
+		LEFT, c->same_kernel ? "A/A: " : "");
+	put_escaped(f, tb);
+	fputs(" vs ", f);
+	put_escaped(f, tn);
+	fputs(" (every steady-state rebind)</text>\n", f);
 	/* legend */
 	fprintf(f, "<g transform=\"translate(%d,46)\">\n", LEFT);
 	fprintf(f, "<circle cx=\"6\" cy=\"0\" r=\"4\" fill=\"%s\"/><text x=\"16\" y=\"4\">base</text>\n",
@@ -201,9 +228,10 @@ int rb_svg_plot(const struct rb_comparison *c, FILE *f)
 	for (i = 0; i < c->nr_pairs; i++) {
 		if (c->pairs[i].primary < 0)
 			continue;
-		panel(f, &c->pairs[i], top);
+		panel(f, c, &c->pairs[i], top);
 		top += PANEL;
 	}
+	fp_lines(f, c, top);
 	fprintf(f, "</svg>\n");
 	return ferror(f) ? -EIO : 0;
 }

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "results/stats.h"
@@ -24,9 +25,72 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Doubles as unsigned keys in the same order (NaNs last). */
+static uint64_t sort_key(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u >> 63 ? ~u : u | (1ull << 63);
+}
+
+static double key_double(uint64_t u)
+{
+	double d;
+
+	u = u >> 63 ? u & ~(1ull << 63) : ~u;
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+/*
+ * LSD radix sort on the keys, 16 bits a pass: linear, so that compare
+ * sorts 10^6 samples in milliseconds, not the n log n compares of qsort.
+ * Passes whose digit is the same for every key are skipped.
+ */
+static int radix_sort(double *x, size_t n)
+{
+	uint64_t *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b)), *t;
+	size_t *count = calloc(65536, sizeof(*count)), i, sum, c;
+	unsigned int shift;
+
+	if (!a || !b || !count) {
+		free(a);
+		free(b);
+		free(count);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		a[i] = sort_key(x[i]);
+	for (shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, 65536 * sizeof(*count));
+		for (i = 0; i < n; i++)
+			count[(a[i] >> shift) & 0xffff]++;
+		if (count[(a[0] >> shift) & 0xffff] == n)
+			continue;
+		for (i = 0, sum = 0; i < 65536; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			b[count[(a[i] >> shift) & 0xffff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (i = 0; i < n; i++)
+		x[i] = key_double(a[i]);
+	free(a);
+	free(b);
+	free(count);
+	return 0;
+}
+
 void rb_sort_doubles(double *x, size_t n)
 {
-	qsort(x, n, sizeof(*x), cmp_double);
+	if (n < 4096 || radix_sort(x, n))
+		qsort(x, n, sizeof(*x), cmp_double);
 }
 
 double rb_quantile_sorted(const double *s, size_t n, double q)

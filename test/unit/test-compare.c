@@ -58,12 +58,33 @@ static void test_mwu(void)
 	static const double same[] = { 4, 4, 4 };
 	struct rb_mwu r;
 
-	/* scipy.stats.mannwhitneyu(kx, ky, alternative='two-sided'):
-	 * statistic=75.0, pvalue=0.057519400395638395 (asymptotic) */
+	/* scipy.stats.mannwhitneyu(kx, ky, method='exact'): statistic=75.0,
+	 * pvalue=0.05619195046439629 (9 < 10 values: exact) */
 	CHECK(rb_mwu_test(kx, NX, ky, NY, &r) == 0, "mwu runs");
 	check_near(r.u, 75.0, 0, "mwu U of base");
-	check_near(r.p, 0.057519400395638395, 1e-12, "mwu p, normal approx");
-	CHECK(!r.exact && r.tied_values == 0, "mwu: no ties, asymptotic");
+	check_near(r.p, 0.05619195046439629, 1e-12, "mwu p, exact");
+	CHECK(r.exact && r.tied_values == 0, "mwu: no ties, exact");
+
+	/*
+	 * Ties, few values: the permutation distribution of the midrank sum,
+	 * enumerated with itertools.combinations over scipy.stats.rankdata:
+	 * [4,4,8,8] vs [4,8,8,12,12] U=5, p=2/9; [244,248,244] vs
+	 * [240,240,244] (jiffy means of 3 boots) U=8, p=0.3.
+	 */
+	{
+		static const double t1[] = { 4, 4, 8, 8 }, t2[] = { 4, 8, 8,
+								     12, 12 };
+		static const double j1[] = { 244, 248, 244 },
+				    j2[] = { 240, 240, 244 };
+
+		CHECK(rb_mwu_test(t1, 4, t2, 5, &r) == 0 && r.exact &&
+		      r.u == 5, "mwu exact with ties");
+		check_near(r.p, 2.0 / 9, 1e-12, "mwu exact tied p = 2/9");
+		CHECK(rb_mwu_test(j1, 3, j2, 3, &r) == 0 && r.exact, "3 boots");
+		check_near(r.p, 0.3, 1e-12, "3 tied boot means: p = 0.3");
+		CHECK(r.p >= rb_mwu_min_p(3, 3),
+		      "never below the smallest p of 3/3 units");
+	}
 
 	/* mannwhitneyu(a, b): statistic=3.0, pvalue=0.030303030303030304,
 	 * exact because min(m, n) < 8 and there are no ties */
@@ -100,6 +121,28 @@ static void test_ratio_cis(void)
 	check_near(r.est, 0.9829659318637277, 1e-13, "hl estimate");
 	check_near(r.lo, 0.9680319680319684, 1e-13, "hl ci lo (96.9/100.1)");
 	check_near(r.hi, 1.000999000999001, 1e-13, "hl ci hi (100.2/100.1)");
+	/* rank 24 from the exact U distribution: coverage 0.95354846 */
+	check_near(r.conf, 0.9535484639199809, 1e-12, "hl achieved coverage");
+	{
+		static const double h1[] = { 1.0, 1.1 }, h2[] = { 1.05, 0.9 };
+
+		/* 2 vs 2: the widest interval covers 1 - 2/6 only */
+		CHECK(rb_hodges_lehmann_ratio(h1, 2, h2, 2, 0.95, &r) == 0,
+		      "hl 2/2");
+		check_near(r.conf, 2.0 / 3, 1e-12, "hl 2/2 covers 66.7%");
+		check_near(r.lo, 0.9 / 1.1, 1e-13, "hl 2/2 lo");
+		check_near(r.hi, 1.05, 1e-13, "hl 2/2 hi");
+	}
+
+	/*
+	 * scipy.stats.ttest_ind(log(ky), log(kx), equal_var=False, trim=0.2)
+	 * is Yuen's test; interval exp(d -+ t.ppf(0.975, df) se).
+	 */
+	CHECK(rb_yuen_log_ratio(kx, NX, ky, NY, 0.2, 0.95, &r) == 0, "yuen");
+	check_near(r.est, 0.9822543962644431, 1e-12, "yuen estimate");
+	check_near(r.df, 11.822945940771627, 1e-9, "yuen df");
+	check_near(r.lo, 0.9671237306135387, 1e-9, "yuen ci lo");
+	check_near(r.hi, 0.9976217814123391, 1e-9, "yuen ci hi");
 
 	/*
 	 * Fieller, Welch df at R = mean(y)/mean(x): vx, vy variances of the
@@ -201,6 +244,63 @@ static char *print_to_string(const struct rb_comparison *c,
 	return buf;
 }
 
+static char *svg_to_string(const struct rb_comparison *c)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	rb_svg_plot(c, f);
+	fclose(f);
+	return buf;
+}
+
+/* @text with every run of spaces and newlines made one space. */
+static char *unwrap(const char *text)
+{
+	char *o = malloc(strlen(text) + 1), *p = o;
+
+	for (; o && *text; text++) {
+		if (*text == ' ' || *text == '\n') {
+			if (p > o && p[-1] == ' ')
+				continue;
+			*p++ = ' ';
+		} else {
+			*p++ = *text;
+		}
+	}
+	if (o)
+		*p = 0;
+	return o;
+}
+
+/* @needle in all four text forms of @c (JSON by its key), or which not. */
+static void check_all_formats(const struct rb_comparison *c,
+			      const char *needle, const char *what)
+{
+	static const enum rb_compare_format fmts[] = {
+		RB_CMP_HUMAN, RB_CMP_MARKDOWN, RB_CMP_COMMIT, RB_CMP_JSON,
+	};
+	char *text, *flat;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		text = print_to_string(c, fmts[i]);
+		flat = text ? unwrap(text) : NULL;
+		CHECK(flat && strstr(flat, needle), "%s: format %zu has \"%s\"",
+		      what, i, needle);
+		free(text);
+		free(flat);
+	}
+	text = svg_to_string(c);
+	CHECK(text && strstr(text, needle), "%s: SVG has \"%s\"", what,
+	      needle);
+	free(text);
+}
+
+
 static size_t longest_line(const char *s)
 {
 	size_t max = 0, n;
@@ -233,27 +333,30 @@ static void test_upstream(void)
 	      "the probe source is primary");
 	CHECK(!p->by_boot, "1 boot per side: iterations are the unit");
 	CHECK(c.nr_caveats >= 1 && strstr(c.caveats[c.nr_caveats - 1],
-					  "1 boot per side"),
-	      "1 boot per side caveat");
+					  "1 boot per kernel: iterations are the unit") &&
+	      strstr(c.caveats[c.nr_caveats - 1], "at least 4 boots"),
+	      "1 boot per kernel caveat, with the boot rule");
 	s = &p->src[p->primary];
-	CHECK(s->base.st.n == 30 && s->cand.st.n == 30, "n = 30/30");
+	CHECK(s->base.st.n == 30 && s->newer.st.n == 30, "n = 30/30");
 	check_near(s->base.st.mean, 244.28e6, 1e-15, "base mean 244.28 ms");
-	check_near(s->cand.st.mean, 96.79e6, 1e-15, "new mean 96.79 ms");
+	check_near(s->newer.st.mean, 96.79e6, 1e-15, "new mean 96.79 ms");
 	check_near(s->change_mean, 96.79 / 244.28 - 1, 1e-13,
 		   "change of the mean");
 	CHECK(s->verdict == RB_VERDICT_IMPROVED, "upstream numbers: improved");
 	CHECK(s->fieller.lo < 1 + s->change_mean &&
 	      1 + s->change_mean < s->fieller.hi, "fieller CI holds the ratio");
 	/* scipy.stats.mannwhitneyu(base memmap_ns, new memmap_ns)
-	 * .pvalue = 3.019859359162157e-11 (complete separation) */
-	check_near(s->mwu.p, 3.019859359162157e-11, 1e-9, "p of separation");
+	 * method='exact') .pvalue = 1.691123389214474e-17: complete
+	 * separation, 2 / C(60, 30); no ties, so the test is exact */
+	check_near(s->mwu.p, 1.691123389214474e-17, 1e-9, "p of separation");
+	CHECK(s->mwu.exact, "30/30 without ties: exact");
 	CHECK(p->nr_cold == 3 && p->cold[0].base == 1456e6 &&
-	      p->cold[0].cand == 1272e6, "first binds compared apart");
+	      p->cold[0].newer == 1272e6, "first binds compared apart");
 
 	s = find_src(p, "memmap_ms");
 	CHECK(s && s->quantised && !s->hl_meaningful &&
-	      s->verdict_ci && !strcmp(s->verdict_ci, "fieller"),
-	      "jiffy source: Hodges-Lehmann marked, Fieller decides");
+	      s->has_yuen && s->verdict_ci && !strcmp(s->verdict_ci, "yuen"),
+	      "jiffy source: Hodges-Lehmann marked, trimmed means decide");
 	s = find_src(p, "unbind_ns");
 	CHECK(s && s->verdict == RB_VERDICT_NO_CHANGE,
 	      "unbind did not change: no_change");
@@ -265,7 +368,7 @@ static void test_upstream(void)
 	      strstr(text, "Average of subsequent rebinds:") &&
 	      strstr(text, "244.28 ms") && strstr(text, "96.79 ms"),
 	      "commit: the upstream series' words and numbers");
-	CHECK(text && strstr(text, "95% CI") && strstr(text, "p = 3.0e-11"),
+	CHECK(text && strstr(text, "95% CI") && strstr(text, "p = 1.7e-17"),
 	      "commit: CI and p-value");
 	CHECK(text && longest_line(text) <= 75, "commit: at most 75 columns (%zu)",
 	      text ? longest_line(text) : 0);
@@ -276,7 +379,7 @@ static void test_upstream(void)
 	      strstr(text, "| improved |"), "markdown row");
 	free(text);
 	text = print_to_string(&c, RB_CMP_HUMAN);
-	CHECK(text && strstr(text, "Performance has improved."),
+	CHECK(text && strstr(text, "Performance has improved:"),
 	      "human verdict sentence");
 	free(text);
 	rb_comparison_free(&c);
@@ -419,6 +522,7 @@ static void test_mismatch(void)
 	      "memmap_ms not compared across HZ, memmap_ns is");
 	CHECK(has_fp_diff(&c, "cmdline") && has_fp_diff(&c, "config.CONFIG_HZ"),
 	      "cmdline and config differences flagged");
+	check_all_formats(&c, "config.CONFIG_HZ", "fingerprint difference");
 	rb_comparison_free(&c);
 	unload(&b);
 	unload(&n);
@@ -440,7 +544,7 @@ static void test_boots(void)
 	CHECK(rb_compare(&b.side, &n.side, &defaults, &c) == 0 &&
 	      c.nr_pairs == 1, "2 boots per side pair");
 	p = &c.pairs[0];
-	CHECK(p->by_boot && p->base_boots == 2 && p->cand_boots == 2,
+	CHECK(p->by_boot && p->base_boots == 2 && p->new_boots == 2,
 	      "the boot is the unit");
 	CHECK(p->src[p->primary].base.st.n == 2 &&
 	      p->src[p->primary].base.nr_iterations == 60,
@@ -460,8 +564,8 @@ static void test_boots(void)
 
 /*
  * The base run against itself made exactly 1% faster: significant
- * (scipy.stats.mannwhitneyu(x, np.round(x * 0.99)).pvalue =
- * 0.0022657813274275305), yet inside a 2% noise threshold.
+ * (scipy.stats.mannwhitneyu(x, np.round(x * 0.99), method='exact')
+ * .pvalue = 0.0018938103874580638), yet inside a 2% noise threshold.
  */
 static void test_noise_threshold(void)
 {
@@ -481,7 +585,7 @@ static void test_noise_threshold(void)
 	}
 	rb_compare(&b.side, &n.side, &defaults, &c);
 	s = find_src(&c.pairs[0], "memmap_ns");
-	check_near(s->mwu.p, 0.0022657813274275305, 1e-9, "1% faster: p");
+	check_near(s->mwu.p, 0.0018938103874580638, 1e-9, "1% faster: p");
 	CHECK(s->verdict == RB_VERDICT_WITHIN_NOISE,
 	      "1%% faster with a 2%% threshold: within_noise");
 	rb_comparison_free(&c);
@@ -559,12 +663,12 @@ static int run(int argc, const char **argv)
 static void test_cli(void)
 {
 	const char *dir = getenv("RB_FIXTURES") ?: "test/fixtures";
-	char base[512], cand[512], garbage[512], v2[512], mm[512], b2[512];
+	char base[512], newer[512], garbage[512], v2[512], mm[512], b2[512];
 	char n2[512], plot[] = "/tmp/rb-test-plot-XXXXXX";
 	int fd;
 
 	snprintf(base, sizeof(base), "%s/compare-upstream-base.json", dir);
-	snprintf(cand, sizeof(cand), "%s/compare-upstream-new.json", dir);
+	snprintf(newer, sizeof(newer), "%s/compare-upstream-new.json", dir);
 	snprintf(b2, sizeof(b2), "%s/compare-upstream-base-boot2.json", dir);
 	snprintf(n2, sizeof(n2), "%s/compare-upstream-new-boot2.json", dir);
 	snprintf(garbage, sizeof(garbage), "%s/compare-garbage.json", dir);
@@ -575,11 +679,11 @@ static void test_cli(void)
 		close(fd);
 
 	{
-		const char *a[] = { "compare", base, cand, NULL };
+		const char *a[] = { "compare", base, newer, NULL };
 		CHECK(run(3, a) == RB_EXIT_OK, "base new: exit 0");
 	}
 	{
-		const char *a[] = { "compare", "--fail-on-regression", cand,
+		const char *a[] = { "compare", "--fail-on-regression", newer,
 				    base, NULL };
 		CHECK(run(4, a) == RB_EXIT_REGRESSION,
 		      "--fail-on-regression on a regression: exit %d",
@@ -587,16 +691,16 @@ static void test_cli(void)
 	}
 	{
 		const char *a[] = { "compare", "--fail-on-regression", base,
-				    cand, NULL };
+				    newer, NULL };
 		CHECK(run(4, a) == RB_EXIT_OK, "improvement: exit 0");
 	}
 	{
 		const char *a[] = { "compare", "--format", "commit", base, b2,
-				    "--", cand, n2, NULL };
+				    "--", newer, n2, NULL };
 		CHECK(run(8, a) == RB_EXIT_OK, "base1 base2 -- new1 new2");
 	}
 	{
-		const char *a[] = { "compare", "--plot", plot, base, cand,
+		const char *a[] = { "compare", "--plot", plot, base, newer,
 				    NULL };
 		FILE *f;
 		char head[64] = "";
@@ -613,7 +717,7 @@ static void test_cli(void)
 	}
 	{
 		const char *a[] = { "compare", "--format", "commit", "-o", plot,
-				    base, cand, NULL };
+				    base, newer, NULL };
 		char text[4096] = "";
 		FILE *f;
 		size_t n = 0;
@@ -633,7 +737,7 @@ static void test_cli(void)
 		CHECK(run(3, a) == RB_EXIT_USAGE, "garbage: usage exit");
 	}
 	{
-		const char *a[] = { "compare", v2, cand, NULL };
+		const char *a[] = { "compare", v2, newer, NULL };
 		CHECK(run(3, a) == RB_EXIT_USAGE, "schema_version 2: usage exit");
 	}
 	{
@@ -646,13 +750,13 @@ static void test_cli(void)
 		      "no common configuration: usage exit");
 	}
 	{
-		const char *a[] = { "compare", "--format", "pdf", base, cand,
+		const char *a[] = { "compare", "--format", "pdf", base, newer,
 				    NULL };
 		CHECK(run(5, a) == RB_EXIT_USAGE, "unknown format");
 	}
 	{
 		const char *a[] = { "compare", "--noise-threshold", "2%", base,
-				    cand, NULL };
+				    newer, NULL };
 		CHECK(run(5, a) == RB_EXIT_OK, "--noise-threshold 2%%");
 	}
 	{
@@ -665,9 +769,163 @@ static void test_cli(void)
 	}
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Hodges-Lehmann by selection against every pairwise log-difference
+ * sorted, on 300 and 257 values with jiffy-like ties: the same order
+ * statistics, bit for bit.
+ */
+static void test_hl_selection(void)
+{
+	size_t m = 300, n = 257, i, j, N = m * n, k;
+	double x[300], y[257], *d = malloc(N * sizeof(*d)), med;
+	uint64_t r = 0x853c49e6748fea9bull;
+	struct rb_ratio_ci ci;
+
+	if (!CHECK(d, "allocate"))
+		return;
+	for (i = 0; i < m + n; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		if (i < m)
+			x[i] = 240 + (double)((r >> 33) % 5) * 4;
+		else
+			y[i - m] = 236 + (double)((r >> 33) % 6) * 4 +
+				   (i % 3 ? 0 : 0.5);
+	}
+	for (i = 0; i < m; i++)
+		for (j = 0; j < n; j++)
+			d[i * n + j] = log(y[j]) - log(x[i]);
+	qsort(d, N, sizeof(*d), cmp_d);
+	CHECK(rb_hodges_lehmann_ratio(x, m, y, n, 0.95, &ci) == 0, "hl runs");
+	med = N % 2 ? d[N / 2] : (d[N / 2 - 1] + d[N / 2]) / 2;
+	CHECK(ci.est == exp(med), "hl median of %zu differences", N);
+	/* the normal rank, as the exact counts do not fit in int64 here */
+	k = (size_t)floor((double)N / 2 - 1.959963984540054 *
+			  sqrt((double)N * (double)(m + n + 1) / 12) + 0.5);
+	CHECK(ci.lo == exp(d[k - 1]) && ci.hi == exp(d[N - k]),
+	      "hl interval: order statistics %zu and %zu", k, N + 1 - k);
+	free(d);
+}
+
+/*
+ * What people paste: kernel names on every format, an A/A never worded
+ * as a reduction, every caveat in the commit text within 75 columns.
+ */
+static void test_honest_text(void)
+{
+	struct rb_comparison c;
+	struct loaded b, n, a;
+	char *text, *flat;
+	size_t i, missing = 0;
+
+	if (!load(&b, "compare-upstream-base.json", NULL) ||
+	    !load(&n, "compare-upstream-new.json", NULL) ||
+	    !load(&a, "compare-aa.json", NULL))
+		return;
+	CHECK(rb_compare(&b.side, &n.side, &defaults, &c) == 0 &&
+	      !c.same_kernel && c.base_release &&
+	      !strcmp(c.new_release, "7.2.0-rc1+"), "A/B: kernels named");
+	check_all_formats(&c, "Base (7.2.0-rc1)", "A/B");
+	check_all_formats(&c, "New (7.2.0-rc1+)", "A/B");
+	text = print_to_string(&c, RB_CMP_COMMIT);
+	flat = text ? unwrap(text) : NULL;
+	for (i = 0; flat && i < c.nr_caveats; i++)
+		missing += !strstr(flat, c.caveats[i]);
+	CHECK(flat && c.nr_caveats && !missing,
+	      "commit: all %zu caveats of the other formats", c.nr_caveats);
+	CHECK(flat && strstr(flat, "1 boot per kernel: the kernel is confounded with the boot"),
+	      "commit sentence says 1 boot per kernel");
+	CHECK(flat && strstr(flat, "lies entirely below -2.0%"),
+	      "verdict shows the interval and the threshold");
+	CHECK(flat && strstr(flat, "can show with 80% power"),
+	      "commit states the minimum detectable change");
+	CHECK(text && longest_line(text) <= 75, "commit within 75 columns");
+	free(text);
+	free(flat);
+	rb_comparison_free(&c);
+
+	CHECK(rb_compare(&b.side, &a.side, &defaults, &c) == 0 &&
+	      c.same_kernel, "same release and version: A/A");
+	check_all_formats(&c, "A/A", "A/A");
+	text = print_to_string(&c, RB_CMP_COMMIT);
+	CHECK(text && !strstr(text, "reduces") && !strstr(text, "increases"),
+	      "A/A is never worded as a reduction");
+	free(text);
+	text = print_to_string(&c, RB_CMP_JSON);
+	CHECK(text && strstr(text, "\"kind\": \"A/A\"") &&
+	      strstr(text, "\"same_kernel\": true"), "JSON kind A/A");
+	free(text);
+	rb_comparison_free(&c);
+	unload(&b);
+	unload(&n);
+	unload(&a);
+}
+
+/* One boot per kernel with --aa: the interval takes the boot spread. */
+static void test_aa_option(void)
+{
+	struct rb_compare_opts o = defaults;
+	const struct rb_source_cmp *s;
+	struct rb_comparison c;
+	struct loaded b, n, a;
+	char *text;
+	size_t i;
+	bool said = false;
+
+	if (!load(&b, "compare-upstream-base.json", NULL) ||
+	    !load(&n, "compare-upstream-new.json", NULL) ||
+	    !load(&a, "compare-aa.json", NULL))
+		return;
+	o.aa = &a.side;
+	CHECK(rb_compare(&b.side, &n.side, &o, &c) == 0 && c.aa_boots == 1,
+	      "compare with --aa");
+	s = find_src(&c.pairs[0], "memmap_ns");
+	CHECK(s && s->widened && s->between_boots == 2 &&
+	      s->decisive.df == 1 && !isnan(s->between_sd),
+	      "between-boot spread from 2 boots, 1 df, added");
+	CHECK(s && s->decisive.hi - s->decisive.lo > s->hl.hi - s->hl.lo,
+	      "the widened interval is wider than the iterations' own");
+	CHECK(s && s->boots_needed >= rb_min_boots(0.05),
+	      "boots per kernel to detect 3%%: %u", s ? s->boots_needed : 0);
+	for (i = 0; i < c.nr_caveats; i++)
+		said = said || strstr(c.caveats[i], "is added to the interval");
+	CHECK(said, "the caveat says the spread was added");
+	text = print_to_string(&c, RB_CMP_JSON);
+	CHECK(text && strstr(text, "\"between_boot\"") &&
+	      strstr(text, "\"boots_per_kernel_needed\"") &&
+	      strstr(text, "\"widened\": true"), "JSON between_boot");
+	free(text);
+	rb_comparison_free(&c);
+
+	o.aa = NULL;
+	o.confidence = 0.9;
+	o.noise = 0;
+	CHECK(rb_compare(&b.side, &n.side, &o, &c) == 0, "--confidence 0.9");
+	s = find_src(&c.pairs[0], "memmap_ns");
+	CHECK(s && fabs(s->hl.conf - 0.9) < 0.01 && s->fieller.conf == 0.9 &&
+	      !s->widened, "every interval at 90%%");
+	text = print_to_string(&c, RB_CMP_HUMAN);
+	CHECK(text && strstr(text, "[90% CI") && strstr(text, "confidence 90%"),
+	      "human shows 90%% intervals");
+	free(text);
+	rb_comparison_free(&c);
+	unload(&b);
+	unload(&n);
+	unload(&a);
+}
+
 int main(void)
 {
 	rb_log_init("test-compare");
+	test_honest_text();
+	test_aa_option();
+	test_hl_selection();
 	test_mwu();
 	test_ratio_cis();
 	test_upstream();

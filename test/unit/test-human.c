@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The human summary: log2 histogram buckets, the cover-letter lines per
+ * The human summary: log-linear histogram buckets, the cover-letter lines per
  * source, warnings, and the 80-column limit.
  */
 #include <stdio.h>
@@ -8,36 +8,37 @@
 #include <string.h>
 #include "results/document.h"
 #include "report/human.h"
+#include "report/histogram.h"
 #include "unit.h"
 
 static void test_buckets(void)
 {
-	static const uint64_t v[] = {
-		0, 1, 2, 3, 4, 7, 8, 1023, 1024, 250000, ~0ull,
-	};
-	unsigned int b[RB_HIST_BUCKETS];
-	size_t nr = rb_log2_hist(v, sizeof(v) / sizeof(v[0]), b);
+	static const uint64_t v[] = { 0, 3, 4, 7, 8, 1023, 1024, ~0ull };
+	static const size_t want[] = { 0, 3, 4, 7, 8, 35, 36, 251 };
+	size_t i;
 
-	CHECK_U64(nr, 64, "highest bucket + 1 for UINT64_MAX");
-	CHECK_U64(b[0], 2, "0 and 1 share bucket 0");
-	CHECK_U64(b[1], 2, "2..3");
-	CHECK_U64(b[2], 2, "4..7");
-	CHECK_U64(b[3], 1, "8..15");
-	CHECK_U64(b[9], 1, "1023 in 512..1023");
-	CHECK_U64(b[10], 1, "1024 in 1024..2047");
-	CHECK_U64(b[17], 1, "250000 in 131072..262143");
-	CHECK_U64(b[63], 1, "UINT64_MAX in the last bucket");
-	CHECK_U64(rb_log2_hist(v, 0, b), 0, "no values, no buckets");
+	/* 4 sub-buckets per power of two: exact below 4, then 4 per octave */
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		CHECK_U64(rb_hist_bucket(v[i], 2), want[i], "bucket at 2 bits");
+	CHECK_U64(rb_hist_low(36, 2), 1024, "1024 starts its bucket");
+	CHECK_U64(rb_hist_high(35, 2), 1023, "1023 ends the one before");
+	CHECK_U64(rb_hist_low(9, 2), 10, "10..11 is bucket 9");
+	CHECK_U64(rb_hist_high(9, 2), 11, "10..11 is bucket 9");
+	CHECK(rb_hist_high(251, 2) == ~0ull, "UINT64_MAX in the last bucket");
+	for (i = 1; i < 4000; i++)
+		if (rb_hist_low(rb_hist_bucket(i, 6), 6) > i ||
+		    rb_hist_high(rb_hist_bucket(i, 6), 6) < i)
+			break;
+	CHECK_U64(i, 4000, "every value lies within its bucket at 6 bits");
 }
 
 static char *capture_hist(const uint64_t *v, size_t n)
 {
-	unsigned int b[RB_HIST_BUCKETS];
 	char *text = NULL;
 	size_t len;
 	FILE *f = open_memstream(&text, &len);
 
-	rb_log2_hist_print(f, b, rb_log2_hist(v, n, b), "usecs");
+	rb_hist_show(f, v, n, "usecs");
 	fclose(f);
 	return text;
 }
@@ -53,7 +54,10 @@ static size_t count_lines(const char *text, const char *needle)
 
 static void test_hist_print(void)
 {
-	/* 6 binds in 131072..262143 us, 3 in 262144..524287, 0 between. */
+	/*
+	 * Spread 240 ms .. 1.1 s: 64, 32 and 16 sub-buckets need more than
+	 * 24 rows, 8 per octave fit in 19 (229376..1179647 us).
+	 */
 	static const uint64_t v[] = {
 		240000, 241000, 242000, 243000, 244000, 245000,
 		300000, 310000, 1100000,
@@ -62,18 +66,40 @@ static void test_hist_print(void)
 
 	CHECK(strstr(text, "usecs") && strstr(text, ": count    distribution"),
 	      "funclatency header");
-	CHECK(strstr(text, "    131072 -> 262143     : 6        |"
+	CHECK(strstr(text, "    229376 -> 245759     : 6        |"
 			   "****************************************|"),
 	      "full bar for the biggest bucket");
-	CHECK(strstr(text, "    262144 -> 524287     : 2        |"
+	CHECK(strstr(text, "    294912 -> 327679     : 2        |"
 			   "*************                           |"),
 	      "bar scaled 2/6 of 40 = 13 stars");
-	CHECK(strstr(text, "    524288 -> 1048575    : 0        |"),
+	CHECK(strstr(text, "    262144 -> 294911     : 0        |"),
 	      "empty bucket between used ones is printed");
-	CHECK_U64(count_lines(text, "\n"), 5,
+	CHECK(strstr(text, "   1048576 -> 1179647    : 1        |"),
+	      "the slow bind in its own bucket");
+	CHECK_U64(count_lines(text, "\n"), 20,
 		  "header + rows from first to last used bucket");
-	CHECK(!strstr(text, " 65536 -> "), "no rows below the first used");
 	free(text);
+}
+
+/* The case: a 100 GiB run, 30 binds of 1.05-1.3 s, has a shape. */
+static void test_hist_narrow(void)
+{
+	struct rb_hist h;
+	uint64_t v[30];
+	size_t i, used = 0;
+
+	for (i = 0; i < 30; i++)
+		v[i] = 1050000 + i * 250000 / 29;
+	CHECK(rb_hist_build(&h, v, 30, RB_HIST_ROWS) == 0, "build");
+	for (i = h.first; i <= h.last; i++)
+		used += h.counts[i] > 0;
+	CHECK(h.sub_bits == 6 && h.total == 30, "64 sub-buckets per octave");
+	CHECK(used >= 10 && h.last - h.first + 1 <= RB_HIST_ROWS,
+	      "1.05-1.3 s spread over %zu buckets, not one", used);
+	rb_hist_free(&h);
+	CHECK(rb_hist_build(&h, v, 0, RB_HIST_ROWS) == 0 && h.total == 0,
+	      "no values, empty histogram");
+	rb_hist_free(&h);
 }
 
 static void add_config(struct rb_document *doc, bool probe)
@@ -158,8 +184,8 @@ static void test_summary(void)
 		"the page_ref_set tracepoint is enabled in 1 place(s) (/sys/kernel/tracing/instances/averyveryverylonginstancename/events/page_ref/page_ref_set/enable reads \"1\"): the patched kernel keeps its fast path off");
 	text = capture_summary(doc);
 	printf("%s", text);
-	CHECK(strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100.00 GiB (dax_pmem on dax0.0) region0 node 1\n") ||
-	      strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100.00 GiB (dax_pmem on dax0.0)\n"),
+	CHECK(strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100G (dax_pmem on dax0.0) region0 node 1\n") ||
+	      strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100G (dax_pmem on dax0.0)\n"),
 	      "target line");
 	CHECK(strstr(text, "26214400 pages per bind (100.00 GiB of memory), 30 rebinds after 0 warmups"),
 	      "pages line");
@@ -205,6 +231,7 @@ int main(void)
 {
 	test_buckets();
 	test_hist_print();
+	test_hist_narrow();
 	test_summary();
 	return unit_done();
 }

@@ -564,14 +564,14 @@ static void test_foreign_series(void)
 	if (CHECK(!rb_compare(&b, &n, &copts, &c) && c.nr_pairs == 1 &&
 		  c.pairs[0].primary >= 0, "compare foreign vs clean")) {
 		s = &c.pairs[0].src[c.pairs[0].primary];
-		CHECK(s->base.st.n == 30 && s->cand.st.n == 30 &&
-		      s->base.st.mean == s->cand.st.mean &&
-		      s->base.st.stddev == s->cand.st.stddev &&
+		CHECK(s->base.st.n == 30 && s->newer.st.n == 30 &&
+		      s->base.st.mean == s->newer.st.mean &&
+		      s->base.st.stddev == s->newer.st.stddev &&
 		      near(s->base.st.mean, 244.0),
 		      "identical statistics: n 30, mean 244 ms");
 		CHECK(c.pairs[0].nr_cold == 1 &&
 		      c.pairs[0].cold[0].base == 1456 &&
-		      c.pairs[0].cold[0].cand == 1456 &&
+		      c.pairs[0].cold[0].newer == 1456 &&
 		      c.pairs[0].base_boots == 1,
 		      "the same first binding, 1456 ms, one boot");
 		rb_comparison_free(&c);

@@ -212,8 +212,47 @@ static void test_json(void)
 	json_object_put(o);
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The radix path (n >= 4096) against qsort: signs, -0, ties, extremes. */
+static void test_sort_large(void)
+{
+	size_t n = 20000, i, bad = 0;
+	double *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
+	uint64_t r = 88172645463325252ull;
+
+	if (!CHECK(a && b, "allocate"))
+		return;
+	for (i = 0; i < n; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		a[i] = (double)(int64_t)(r % 2001) - 1000;
+		if (i % 7 == 0)
+			a[i] *= 1e-300;
+		if (i % 11 == 0)
+			a[i] = i % 2 ? 1e300 : -0.0;
+	}
+	memcpy(b, a, n * sizeof(*a));
+	rb_sort_doubles(a, n);
+	qsort(b, n, sizeof(*b), cmp_d);
+	for (i = 0; i < n; i++)
+		bad += a[i] != b[i];
+	for (i = 1; i < n; i++)
+		bad += a[i - 1] > a[i];
+	CHECK_U64(bad, 0, "radix sort of 20000 values agrees with qsort");
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
+	test_sort_large();
 	test_distributions();
 	test_descriptive();
 	test_small_and_edges();

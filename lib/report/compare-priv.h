@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside compare: what the pairing, the per-source statistics, the
+ * environment checks, the caveats and the JSON document share.
+ */
+#ifndef RB_COMPARE_PRIV_H
+#define RB_COMPARE_PRIV_H
+
+#include "report/compare.h"
+
+/* Configurations of one side sharing a key: one member per boot. */
+struct rb_cmp_group {
+	struct rb_config_key key;
+	const char *driver;
+	const struct rb_config_result **cfgs;
+	size_t nr;
+	bool paired;
+};
+
+struct rb_cmp_groups {
+	struct rb_cmp_group *v;
+	size_t nr;
+};
+
+/* compare-key.c: configuration keys and their groups. */
+int rb_cmp_groups_build(const struct rb_side *side, struct rb_cmp_groups *g);
+void rb_cmp_groups_free(struct rb_cmp_groups *g);
+size_t rb_cmp_key_distance(const struct rb_config_key *a,
+			   const struct rb_config_key *b);
+void rb_cmp_key_merge(struct rb_config_key *a, const struct rb_config_key *b);
+size_t rb_cmp_key_unverified(char *buf, size_t len,
+			     const struct rb_config_key *a,
+			     const struct rb_config_key *b);
+void rb_cmp_key_label(char *buf, size_t len, const struct rb_config_key *k,
+		      const char *driver);
+/* compare-notes.c: caveats and mismatches. Takes @base and @newer. */
+int rb_cmp_add_mismatch(struct rb_comparison *c, const char *config,
+			const char *field, char *base, char *newer,
+			const char *action);
+int rb_cmp_report_unpaired(struct rb_comparison *c,
+			   const struct rb_cmp_group *b,
+			   const struct rb_cmp_group *n);
+
+/* compare-source.c: one paired configuration, source by source. */
+int rb_cmp_compare_pair(struct rb_comparison *c, const struct rb_cmp_group *b,
+			const struct rb_cmp_group *n,
+			const struct rb_cmp_group *aa, bool hz_differs,
+			double res_ms);
+
+/* compare-env.c: HZ, fingerprints, origins, incomplete documents. */
+int rb_cmp_compare_env(struct rb_comparison *c, bool *hz_differs,
+		       double *res_ms);
+
+/* compare-caveats.c: what the figures cannot say. */
+int rb_cmp_pair_caveats(struct rb_comparison *c);
+
+__attribute__((format(printf, 2, 3)))
+int rb_cmp_add_caveat(struct rb_comparison *c, const char *fmt, ...);
+bool rb_cmp_str_eq(const char *a, const char *b);
+
+#endif /* RB_COMPARE_PRIV_H */
