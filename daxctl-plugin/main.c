@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* daxctl-rebind-bench: dax devices through libdaxctl; logic is in lib/. */
-#include "cli.h"
+#include "cmd/cli.h"
 
 int main(int argc, char **argv)
 {

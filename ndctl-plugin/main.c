@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ndctl-rebind-bench: namespaces through libndctl; all logic is in lib/. */
-#include "cli.h"
+#include "cmd/cli.h"
 
 int main(int argc, char **argv)
 {

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "exit-codes.h"
-#include "import.h"
+#include "util/exit-codes.h"
+#include "klog/import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "klog-record.h"
-#include "memmap-line.h"
+#include "klog/klog-record.h"
+#include "klog/memmap-line.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

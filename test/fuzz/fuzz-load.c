@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "document.h"
+#include "results/document.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -22,11 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
-#include "compare.h"
-#include "exit-codes.h"
-#include "log.h"
-#include "svg-plot.h"
+#include "cmd/cli.h"
+#include "report/compare.h"
+#include "util/exit-codes.h"
+#include "util/log.h"
+#include "report/svg-plot.h"
 #include "unit.h"
 
 static void check_near(double got, double want, double tol, const char *what)

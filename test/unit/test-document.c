@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "document.h"
-#include "sysroot.h"
+#include "results/document.h"
+#include "util/sysroot.h"
 #include "unit.h"
 
 #define PAGES_100G 26214400ull /* 100 GiB of 4 KiB pages */

@@ -12,10 +12,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <zlib.h>
-#include "document.h"
-#include "fingerprint.h"
-#include "guards.h"
-#include "kconfig.h"
+#include "results/document.h"
+#include "run/fingerprint.h"
+#include "run/guards.h"
+#include "run/kconfig.h"
 #include "unit.h"
 
 static char root[64];

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "document.h"
-#include "human.h"
+#include "results/document.h"
+#include "report/human.h"
 #include "unit.h"
 
 static void test_buckets(void)

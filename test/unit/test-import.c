@@ -11,11 +11,11 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "cli.h"
-#include "document.h"
-#include "exit-codes.h"
-#include "import.h"
-#include "stats.h"
+#include "cmd/cli.h"
+#include "results/document.h"
+#include "util/exit-codes.h"
+#include "klog/import.h"
+#include "results/stats.h"
 #include "unit.h"
 
 static const char *fixtures;

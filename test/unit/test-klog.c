@@ -5,8 +5,8 @@
  * marked "near miss" are made up to sit right next to the real format.
  */
 #include <stdlib.h>
-#include "klog-record.h"
-#include "memmap-line.h"
+#include "klog/klog-record.h"
+#include "klog/memmap-line.h"
 #include "unit.h"
 
 #define MEMMAP_84 "memmap_init_zone_device initialised 257536 pages in 84ms"

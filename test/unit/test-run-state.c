@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "run-state.h"
+#include "run/run-state.h"
 #include "unit.h"
 
 int main(void)

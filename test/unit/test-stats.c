@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "stats.h"
+#include "results/stats.h"
 #include "unit.h"
 
 #define check(cond, what) CHECK(cond, "%s", what)

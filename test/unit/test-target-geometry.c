@@ -7,7 +7,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include "target-priv.h"
+#include "target/target-priv.h"
 #include "unit.h"
 
 #define GiB (1ULL << 30)

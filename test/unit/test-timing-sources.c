@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "dyndbg.h"
-#include "kmsg-window.h"
-#include "probe.h"
-#include "timing.h"
+#include "run/dyndbg.h"
+#include "run/kmsg-window.h"
+#include "run/kprobe.h"
+#include "run/timing.h"
 #include "unit.h"
 
 static void test_dyndbg(void)
@@ -138,27 +138,27 @@ static const char trace_two_pids[] =
 
 static void test_probe(void)
 {
-	struct rb_probe_result r;
+	struct rb_kprobe_result r;
 	char g[32], i[64];
 
-	rb_probe_parse(trace_two_pids, &r);
+	rb_kprobe_parse(trace_two_pids, &r);
 	CHECK_U64(r.nr_pairs, 2, "probe: two calls paired by pid");
 	CHECK_U64(r.total_ns, 10333000 + 1000000, "probe: durations summed");
 	CHECK_U64(r.first_entry_ns, 42123456000ull, "probe: first entry");
 	CHECK_U64(r.unpaired, 0, "probe: nothing unpaired");
 
-	rb_probe_parse(" a b-c-7 (  7) [001] d..1.  5.000001: mizd_in: (x)\n"
+	rb_kprobe_parse(" a b-c-7 (  7) [001] d..1.  5.000001: mizd_in: (x)\n"
 		       " a b-c-7 (  7) [001] d..1.  5.000101: mizd_out: (y)\n"
 		       " other-8 [000] ..... 5.2: mizd_out: (y)\n", &r);
 	CHECK(r.nr_pairs == 1 && r.total_ns == 100000 && r.unpaired == 1,
 	      "probe: comm with spaces and dashes, tgid column, stray exit");
 
-	rb_probe_parse(" t-9 [000] ..... 7.000000: mizd_in: (x)\n", &r);
+	rb_kprobe_parse(" t-9 [000] ..... 7.000000: mizd_in: (x)\n", &r);
 	CHECK(r.nr_pairs == 0 && r.unpaired == 1, "probe: lost exit counted");
-	rb_probe_parse("garbage\n[000]\n x-1 [0] 1.0 mizd_in:\n", &r);
+	rb_kprobe_parse("garbage\n[000]\n x-1 [0] 1.0 mizd_in:\n", &r);
 	CHECK(r.nr_pairs == 0 && r.unpaired == 0, "probe: garbage ignored");
 
-	rb_probe_names(1234, g, sizeof(g), i, sizeof(i));
+	rb_kprobe_names(1234, g, sizeof(g), i, sizeof(i));
 	CHECK(!strcmp(g, "rb_bench_1234") && !strcmp(i, "rebind_bench_1234"),
 	      "probe: names derived from the pid");
 }

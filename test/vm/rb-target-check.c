@@ -34,8 +34,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <json-c/json.h>
-#include "log.h"
-#include "target.h"
+#include "util/log.h"
+#include "target/target.h"
 
 static struct json_object *desc_json(const struct rb_target_desc *d)
 {
