@@ -21,5 +21,6 @@ int rb_main(enum rb_prog prog, int argc, char **argv);
 int rb_cmd_run(enum rb_prog prog, int argc, char **argv);
 int rb_cmd_import(enum rb_prog prog, int argc, char **argv);
 int rb_cmd_compare(enum rb_prog prog, int argc, char **argv);
+int rb_cmd_fleet(enum rb_prog prog, int argc, char **argv);
 
 #endif /* RB_CLI_H */
