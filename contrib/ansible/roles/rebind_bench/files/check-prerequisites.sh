@@ -3,13 +3,16 @@
 # Run on the host by the role (the script module: needs only a POSIX sh,
 # no Python). Prints key=value facts, one "missing: ..." line per missing
 # prerequisite and "note: ..." for what only limits the run; exits 1 when
-# anything is missing.
+# anything is missing, else makes the working directory WORKDIR (here and
+# not in a task of its own: every module costs a Python start).
 #
-# usage: check-prerequisites.sh ndctl|daxctl RECONFIGURE FORCE TARGET...
-tool=$1
-reconf=$2
-force=$3
-shift 3
+# usage: check-prerequisites.sh WORKDIR ndctl|daxctl RECONFIGURE FORCE \
+#	TARGET...
+workdir=$1
+tool=$2
+reconf=$3
+force=$4
+shift 4
 missing=0
 
 miss()
@@ -36,7 +39,7 @@ if [ "$tool" = ndctl ]; then
 		miss "kernel facility: nd_pmem driver (modprobe nd_pmem)"
 	kind=namespace
 	dir=/sys/bus/nd/devices
-	have=$(ls "$dir" 2>/dev/null | grep '^namespace' | tr '\n' ' ')
+	have=$(ls "$dir" 2>/dev/null | grep '^namespace' | xargs)
 else
 	ls /sys/bus/dax/devices/ 2>/dev/null | grep -q '^dax' ||
 		miss "pmem: no dax device in /sys/bus/dax/devices"
@@ -44,7 +47,7 @@ else
 		miss "kernel facility: device_dax driver (modprobe device_dax)"
 	kind="dax device"
 	dir=/sys/bus/dax/devices
-	have=$(ls "$dir" 2>/dev/null | grep '^dax' | tr '\n' ' ')
+	have=$(ls "$dir" 2>/dev/null | grep '^dax' | xargs)
 fi
 for t in "$@"; do
 	[ -e "$dir/$t" ] ||
@@ -56,4 +59,5 @@ done
 [ -e /proc/dynamic_debug/control ] ||
 	[ -e /sys/kernel/debug/dynamic_debug/control ] ||
 	echo "note: no dynamic debug control: on v6.4+ kernels no kernel-line source"
-exit $missing
+[ $missing = 1 ] && exit 1
+mkdir -p "$workdir" && chmod 700 "$workdir"
