@@ -27,6 +27,8 @@ ndctl create-namespace -f -e namespace0.0 --mode fsdax --map dev \
 	>/dev/null 2>&1 || t_bail "cannot set up namespace0.0"
 # Only the package's programs may run here: the controller installs it.
 rm -f /usr/bin/ndctl-rebind-bench /usr/bin/daxctl-rebind-bench
+# dpkg-deb needs GNU tar (the ssh layer's /usr/bin/tar), not busybox's.
+rm -f /bin/tar
 cp "$RB_DATA/dpkg-status" /var/lib/dpkg/status
 cp "$RB_DATA/authorized_keys" /root/.ssh/authorized_keys
 cp "$RB_DATA/host_key" /etc/dropbear/host_key

@@ -6,7 +6,8 @@
 # The initramfs layer that makes a test VM a host Ansible can manage
 # (run-in-vm.sh --ssh-port): dropbear, Python 3 (the standard library
 # without its tests, IDLE, Tk, the build configuration and the 2to3/pydoc
-# data: what Ansible's modules import stays), dpkg to install the package,
+# data: what Ansible's modules import stays), dpkg (with GNU tar, which
+# dpkg-deb calls with options busybox lacks) to install the package,
 # and the virtio network modules. Built from the host's own files once,
 # cached in CACHE_DIR next to the base archive, rebuilt when this script,
 # the kernel or one of the packages changes. Prints the archive path.
@@ -14,9 +15,9 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 PY=python3.11
-TOOLS="/usr/sbin/dropbear /usr/bin/$PY /usr/bin/dpkg /usr/bin/dpkg-deb
+TOOLS="/usr/sbin/dropbear /usr/bin/$PY /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/tar
 	/usr/bin/dpkg-query /usr/bin/dpkg-split /sbin/ldconfig"
-PACKAGES="dropbear-bin $PY-minimal lib$PY-stdlib dpkg libc-bin"
+PACKAGES="dropbear-bin $PY-minimal lib$PY-stdlib dpkg libc-bin tar"
 NET_MODULES="failover net_failover virtio_net"
 PY_SKIP="test idlelib tkinter turtledemo lib2to3 pydoc_data ensurepip
 	distutils config-3.11-x86_64-linux-gnu dist-packages site-packages"
