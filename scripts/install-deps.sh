@@ -9,7 +9,9 @@ pkgs="gcc clang meson ninja-build pkg-config
 	libtracefs-dev libtraceevent-dev zlib1g-dev
 	ndctl daxctl kmod cpio gzip xz-utils jq busybox-static qemu-system-x86 e2fsprogs
 	python3 python3-jsonschema python3-scipy valgrind
-	asciidoctor man-db bash-completion sudo"
+	asciidoctor man-db bash-completion sudo
+	build-essential debhelper dpkg-dev lintian rsync
+	ansible-core openssh-client dropbear-bin"
 
 missing=""
 for p in $pkgs; do

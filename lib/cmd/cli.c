@@ -18,5 +18,7 @@ int rb_main(const struct rb_prog *prog, int argc, char **argv)
 		return rb_cmd_import(prog, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "compare") == 0)
 		return rb_cmd_compare(prog, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "fleet") == 0)
+		return rb_cmd_fleet(prog, argc - 1, argv + 1);
 	return rb_cmd_run(prog, argc, argv);
 }

@@ -38,5 +38,6 @@ int rb_main(const struct rb_prog *prog, int argc, char **argv);
 int rb_cmd_run(const struct rb_prog *prog, int argc, char **argv);
 int rb_cmd_import(const struct rb_prog *prog, int argc, char **argv);
 int rb_cmd_compare(const struct rb_prog *prog, int argc, char **argv);
+int rb_cmd_fleet(const struct rb_prog *prog, int argc, char **argv);
 
 #endif /* RB_PROG_H */

@@ -43,6 +43,11 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
                       kernel had been built without them
   --data FILE         copy FILE into the guest as \$RB_DATA/NAME (repeatable)
   --prepare           only fetch the kernel and build the cached initramfs
+  --ssh-port PORT     a host Ansible can manage: dropbear, Python 3 and dpkg
+                      in the initramfs (make-ssh-layer.sh), user networking
+                      cut off from everything (restrict=on) but guest port 22
+                      forwarded from 127.0.0.1:PORT; the guest sees
+                      \$RB_SSH_PORT
 
 GUEST_SCRIPT is a path or a file name in test/vm/; it runs under busybox sh
 with the helpers of test/vm/guest-lib.sh at \$RB_LIB.  The executables of
@@ -82,6 +87,7 @@ prepare=0
 script=
 script_args=()
 data=()
+ssh_port=
 work=
 backings=()
 
@@ -104,6 +110,7 @@ parse_args()
 		--omit-modules)	omit_modules=${2:?}; shift 2 ;;
 		--data)		data+=("${2:?}"); shift 2 ;;
 		--prepare)	prepare=1; shift ;;
+		--ssh-port)	ssh_port=${2:?}; shift 2 ;;
 		-h|--help)	usage; exit 0 ;;
 		--)		shift; break ;;
 		*)		usage_error "unknown option $1" ;;
@@ -134,6 +141,7 @@ parse_args()
 	[ "$labels" = 0 ] || [ "$pmem" = nvdimm ] ||
 		usage_error "--labels needs --pmem nvdimm (e820 has no labels)"
 	[[ $timeout =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes seconds"
+	[[ $ssh_port =~ ^([1-9][0-9]*)?$ ]] || usage_error "--ssh-port takes a port"
 
 	command -v qemu-system-x86_64 >/dev/null ||
 		die "qemu-system-x86_64 missing (run scripts/install-deps.sh)"
@@ -196,6 +204,7 @@ build_initrd()
 export RB_SCRIPT=$(basename "$script") RB_PMEM=$pmem RB_SIZE=$size
 export RB_NVDIMMS=$nvdimms RB_LABELS=$labels RB_DATA=/rb/data
 export RB_OMIT_MODULES=$omit_modules
+export RB_SSH_PORT=$ssh_port
 CONF
 	: >"$stage/rb/args"
 	for a in "${script_args[@]}"; do
@@ -209,7 +218,13 @@ CONF
 	done
 	"$here/make-initramfs.sh" overlay "$stage" "$work/overlay.cpio" \
 		"$base" "${exes[@]}" || die "cannot build the initramfs overlay"
-	cat "$base" "$work/overlay.cpio" >"$work/initrd.cpio"
+	local ssh_layer=
+	if [ -n "$ssh_port" ]; then
+		ssh_layer=$("$here/make-ssh-layer.sh" "$cache" "$kver") ||
+			die "cannot build the ssh layer"
+	fi
+	cat "$base" ${ssh_layer:+"$ssh_layer"} "$work/overlay.cpio" \
+		>"$work/initrd.cpio"
 }
 
 # qemu_command: the command line, in the array qemu.
@@ -227,7 +242,7 @@ qemu_command()
 		append+=' dyndbg="func memmap_init_zone_device +p"'
 
 	qemu=(qemu-system-x86_64 -accel tcg -cpu "qemu64,+rdrand" -smp 1
-		-display none -no-reboot -nic none -nodefaults
+		-display none -no-reboot -nodefaults
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-kernel "$kernel" -initrd "$work/initrd.cpio"
 		-serial "file:$out/vm-console.log"
@@ -267,6 +282,11 @@ qemu_command()
 			# RAM (type 1) -> soft reserved (E820_TYPE_SOFT_RESERVED)
 			append+=" memmap=${gib}G%4G-1+0xefffffff"
 		fi
+	fi
+	if [ -n "$ssh_port" ]; then
+		qemu+=(-nic "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22")
+	else
+		qemu+=(-nic none)
 	fi
 	if [ "$icount" = 1 ]; then
 		# Under plain TCG a late host thread delays the guest's tick,
