@@ -178,6 +178,24 @@ static bool value_option(int c, struct rb_import_opts *o)
 	return false;
 }
 
+/* The live run's rule: stdout holds either the JSON or the summary. */
+static int write_outputs(const struct rb_document *doc, const char *output,
+			 bool human)
+{
+	int rc = output || !human ? rb_document_write(doc, output) : 0;
+
+	if (rc < 0) {
+		rb_error("cannot write %s: %s", output ? output : "stdout",
+			 strerror(-rc));
+		return RB_EXIT_FAILURE;
+	}
+	if (human) {
+		rb_human_summary(stdout, doc);
+		fflush(stdout);
+	}
+	return RB_EXIT_OK;
+}
+
 int rb_cmd_import(const struct rb_prog *prog, int argc, char **argv)
 {
 	struct rb_import_opts opts = { 0 };
@@ -217,7 +235,7 @@ int rb_cmd_import(const struct rb_prog *prog, int argc, char **argv)
 			return RB_EXIT_OK;
 		case ':':
 			rb_error("import: option '%s' needs a value",
-				 argv[optind - 1]);
+				 rb_bad_option(argc, argv));
 			return RB_EXIT_USAGE;
 		default:
 			if (optopt)
@@ -225,7 +243,7 @@ int rb_cmd_import(const struct rb_prog *prog, int argc, char **argv)
 					 optopt);
 			else
 				rb_error("import: unknown option '%s' (see --help)",
-					 argv[optind - 1]);
+					 rb_bad_option(argc, argv));
 			return RB_EXIT_USAGE;
 		}
 	}
@@ -248,19 +266,7 @@ int rb_cmd_import(const struct rb_prog *prog, int argc, char **argv)
 	}
 	rb_dbg("%s: %zu configuration(s)", argv[optind], doc->nr_configs);
 	echo_warnings(doc);
-
-	/* the live run's rule: stdout holds either the JSON or the summary */
-	rc = output || !human ? rb_document_write(doc, output) : 0;
-	if (rc < 0) {
-		rb_error("cannot write %s: %s", output ? output : "stdout",
-			 strerror(-rc));
-		rb_document_free(doc);
-		return RB_EXIT_FAILURE;
-	}
-	if (human) {
-		rb_human_summary(stdout, doc);
-		fflush(stdout);
-	}
+	rc = write_outputs(doc, output, human);
 	rb_document_free(doc);
-	return RB_EXIT_OK;
+	return rc;
 }

@@ -17,185 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "results/document.h"
+#include "results/loader.h"
 #include "util/file-io.h"
 #include "util/sysroot.h"
 
 /* Real documents are a few MiB at most; refuse anything absurd early. */
 #define RB_DOC_MAX_BYTES (256u << 20)
-/* The schema nests seven levels; leave room, refuse pathological input. */
-#define RB_DOC_MAX_DEPTH 32
-/*
- * What a value can really be; json-c saturates integers that do not fit
- * 64 bits, so the bounds also catch those. 2^52 pages of 4 KiB are 16 EiB;
- * a time of 2^62 ns is 146 years.
- */
-#define RB_MAX_PAGES (1ull << 52)
-#define RB_MAX_BYTES (1ull << 62)
-#define RB_MAX_NS (1ull << 62)
-
-struct loader {
-	char *err;
-	size_t errlen;
-	bool failed;
-};
-
-static bool fail(struct loader *ld, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(struct loader *ld, const char *where, const char *fmt, ...)
-{
-	size_t n = 0;
-	va_list ap;
-
-	if (ld->failed)
-		return false;
-	ld->failed = true;
-	if (!ld->err || !ld->errlen)
-		return false;
-	if (where && *where)
-		n = snprintf(ld->err, ld->errlen, "%s: ", where);
-	if (n < ld->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(ld->err + n, ld->errlen - n, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
-
-static const char *type_name(struct json_object *v)
-{
-	return json_type_to_name(json_object_get_type(v));
-}
-
-/* "where.key" or "where[i]" for error messages. */
-static void sub_path(char *buf, size_t len, const char *where,
-		     const char *key)
-{
-	snprintf(buf, len, "%s%s%s", where, *where ? "." : "", key);
-}
-
-/*
- * Member @key of @o of type @type. Returns the member, or NULL when it is
- * absent (an error only if @required) or of the wrong type (always one).
- */
-static struct json_object *member(struct loader *ld, struct json_object *o,
-				  const char *where, const char *key,
-				  enum json_type type, bool required)
-{
-	struct json_object *v;
-	char path[256];
-
-	if (ld->failed)
-		return NULL;
-	sub_path(path, sizeof(path), where, key);
-	if (!json_object_object_get_ex(o, key, &v)) {
-		if (required)
-			fail(ld, where, "missing required key \"%s\"", key);
-		return NULL;
-	}
-	if (!v) {
-		fail(ld, path, "expected %s, got null",
-		     json_type_to_name(type));
-		return NULL;
-	}
-	if (!json_object_is_type(v, type)) {
-		fail(ld, path, "expected %s, got %s", json_type_to_name(type),
-		     type_name(v));
-		return NULL;
-	}
-	return v;
-}
-
-/* An unsigned integer member no larger than @max; false when absent. */
-static bool get_u64(struct loader *ld, struct json_object *o,
-		    const char *where, const char *key, bool required,
-		    uint64_t max, uint64_t *out)
-{
-	struct json_object *v = member(ld, o, where, key, json_type_int,
-				       required);
-	char path[256];
-	uint64_t u;
-
-	if (!v)
-		return false;
-	sub_path(path, sizeof(path), where, key);
-	/* json-c keeps values above INT64_MAX as unsigned: ask both ways. */
-	if (json_object_get_int64(v) < 0)
-		return fail(ld, path, "expected a non-negative integer");
-	u = json_object_get_uint64(v);
-	if (u > max)
-		return fail(ld, path, "%llu is out of range",
-			    (unsigned long long)u);
-	*out = u;
-	return true;
-}
-
-static bool get_uint(struct loader *ld, struct json_object *o,
-		     const char *where, const char *key, bool required,
-		     unsigned int *out)
-{
-	uint64_t u;
-
-	if (!get_u64(ld, o, where, key, required, UINT_MAX, &u))
-		return false;
-	*out = u;
-	return true;
-}
-
-/*
- * Strings reach terminals, Markdown and commit messages: no control
- * characters (escape sequences, newlines, NUL, DEL) in anything kept.
- */
-static bool safe_string(struct loader *ld, const char *where, const char *s,
-			size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			return fail(ld, where,
-				    "control character 0x%02x in a string", c);
-	}
-	return true;
-}
-
-/* A string member, duplicated into @*out (left alone when absent). */
-static bool get_str(struct loader *ld, struct json_object *o,
-		    const char *where, const char *key, bool required,
-		    char **out)
-{
-	struct json_object *v = member(ld, o, where, key, json_type_string,
-				       required);
-	char path[256];
-	char *s;
-
-	if (!v)
-		return false;
-	sub_path(path, sizeof(path), where, key);
-	if (!safe_string(ld, path, json_object_get_string(v),
-			 json_object_get_string_len(v)))
-		return false;
-	s = strdup(json_object_get_string(v));
-	if (!s)
-		return fail(ld, where, "out of memory");
-	free(*out);
-	*out = s;
-	return true;
-}
-
-static bool get_bool(struct loader *ld, struct json_object *o,
-		     const char *where, const char *key, bool *out)
-{
-	struct json_object *v = member(ld, o, where, key, json_type_boolean,
-				       true);
-
-	if (!v)
-		return false;
-	*out = json_object_get_boolean(v);
-	return true;
-}
 
 static bool parse_sample(struct loader *ld, struct json_object *o,
 			 const char *where, struct rb_sample *s)
@@ -204,21 +31,21 @@ static bool parse_sample(struct loader *ld, struct json_object *o,
 
 	memset(s, 0, sizeof(*s));
 	if (!json_object_is_type(o, json_type_object))
-		return fail(ld, where, "expected a sample object, got %s",
-			    type_name(o));
-	get_uint(ld, o, where, "iter", true, &s->iter);
-	get_u64(ld, o, where, "nr_pages", false, RB_MAX_PAGES, &s->nr_pages);
-	get_uint(ld, o, where, "nr_ranges", false, &s->nr_ranges);
+		return ld_fail(ld, where, "expected a sample object, got %s",
+			    ld_type_name(o));
+	ld_get_uint(ld, o, where, "iter", true, &s->iter);
+	ld_get_u64(ld, o, where, "nr_pages", false, RB_MAX_PAGES, &s->nr_pages);
+	ld_get_uint(ld, o, where, "nr_ranges", false, &s->nr_ranges);
 	for (i = 0; i < RB_NR_SOURCES; i++) {
 		uint64_t v;
 
-		if (get_u64(ld, o, where, rb_sources[i].key, false,
+		if (ld_get_u64(ld, o, where, rb_sources[i].key, false,
 			    RB_MAX_NS, &v))
 			rb_sample_set(s, rb_sources[i].bit, v);
 	}
-	s->has_kernel_ts = get_u64(ld, o, where, "kernel_ts_usec", false,
+	s->has_kernel_ts = ld_get_u64(ld, o, where, "kernel_ts_usec", false,
 				   UINT64_MAX, &s->kernel_ts_usec);
-	s->has_seq = get_u64(ld, o, where, "seq", false, UINT64_MAX, &s->seq);
+	s->has_seq = ld_get_u64(ld, o, where, "seq", false, UINT64_MAX, &s->seq);
 	return !ld->failed;
 }
 
@@ -228,7 +55,7 @@ static bool parse_samples(struct loader *ld, struct json_object *o,
 			  int (*add)(struct rb_config_result *,
 				     const struct rb_sample *))
 {
-	struct json_object *arr = member(ld, o, where, key, json_type_array,
+	struct json_object *arr = ld_member(ld, o, where, key, json_type_array,
 					 true);
 	size_t i, n;
 
@@ -244,7 +71,7 @@ static bool parse_samples(struct loader *ld, struct json_object *o,
 				  &s))
 			return false;
 		if (add(cfg, &s))
-			return fail(ld, path, "out of memory");
+			return ld_fail(ld, path, "out of memory");
 	}
 	return true;
 }
@@ -258,7 +85,7 @@ static bool parse_pairs(struct loader *ld, struct json_object *o,
 			const char *where, const char *key, const char *ka,
 			const char *kb, pair_fn fn, void *ctx)
 {
-	struct json_object *arr = member(ld, o, where, key, json_type_array,
+	struct json_object *arr = ld_member(ld, o, where, key, json_type_array,
 					 true);
 	size_t i, n;
 
@@ -273,10 +100,10 @@ static bool parse_pairs(struct loader *ld, struct json_object *o,
 		snprintf(path, sizeof(path), "%s%s%s[%zu]", where,
 			 *where ? "." : "", key, i);
 		if (!json_object_is_type(e, json_type_object))
-			return fail(ld, path, "expected an object, got %s",
-				    type_name(e));
-		get_str(ld, e, path, ka, true, &a);
-		get_str(ld, e, path, kb, true, &b);
+			return ld_fail(ld, path, "expected an object, got %s",
+				    ld_type_name(e));
+		ld_get_str(ld, e, path, ka, true, &a);
+		ld_get_str(ld, e, path, kb, true, &b);
 		if (!ld->failed)
 			fn(ld, path, a, b, ctx);
 		free(a);
@@ -289,9 +116,9 @@ static bool add_warning(struct loader *ld, const char *path, const char *id,
 			const char *text, void *ctx)
 {
 	if (!*id)
-		return fail(ld, path, "empty warning id");
+		return ld_fail(ld, path, "empty warning id");
 	if (rb_warn(ctx, id, "%s", text))
-		return fail(ld, path, "out of memory");
+		return ld_fail(ld, path, "out of memory");
 	return true;
 }
 
@@ -305,56 +132,41 @@ static bool parse_warnings(struct loader *ld, struct json_object *o,
 static const char *const maps[] = { "dev", "mem", NULL };
 static const char *const buses[] = { "nd", "dax", NULL };
 
-/* The schema's enums: @val (NULL when absent) must be one of @allowed. */
-static bool one_of(struct loader *ld, const char *where, const char *key,
-		   const char *val, const char *const *allowed)
-{
-	size_t i;
-
-	if (!val || ld->failed)
-		return !ld->failed;
-	for (i = 0; allowed[i]; i++)
-		if (!strcmp(val, allowed[i]))
-			return true;
-	return fail(ld, where, "%s \"%s\" is not one of the schema's values",
-		    key, val);
-}
-
 static bool parse_target(struct loader *ld, struct json_object *o,
 			 const char *where, struct rb_target_desc *t)
 {
-	struct json_object *tgt = member(ld, o, where, "target",
+	struct json_object *tgt = ld_member(ld, o, where, "target",
 					 json_type_object, true);
 	struct json_object *node;
 	char path[256];
 
 	if (!tgt)
 		return false;
-	sub_path(path, sizeof(path), where, "target");
-	get_str(ld, tgt, path, "dev", false, &t->dev);
-	get_str(ld, tgt, path, "mode", false, &t->mode);
-	get_str(ld, tgt, path, "map", false, &t->map);
-	get_u64(ld, tgt, path, "align", false, RB_MAX_BYTES, &t->align);
-	get_u64(ld, tgt, path, "size", false, RB_MAX_BYTES, &t->size);
-	node = member(ld, tgt, path, "numa_node", json_type_int, false);
+	ld_sub_path(path, sizeof(path), where, "target");
+	ld_get_str(ld, tgt, path, "dev", false, &t->dev);
+	ld_get_str(ld, tgt, path, "mode", false, &t->mode);
+	ld_get_str(ld, tgt, path, "map", false, &t->map);
+	ld_get_u64(ld, tgt, path, "align", false, RB_MAX_BYTES, &t->align);
+	ld_get_u64(ld, tgt, path, "size", false, RB_MAX_BYTES, &t->size);
+	node = ld_member(ld, tgt, path, "numa_node", json_type_int, false);
 	if (node) {
 		int64_t n = json_object_get_int64(node);
 
 		if (n < 0 || n > INT_MAX)
-			return fail(ld, path, "numa_node %lld is out of range",
+			return ld_fail(ld, path, "numa_node %lld is out of range",
 				    (long long)n);
 		t->numa_node = n;
 	}
-	get_str(ld, tgt, path, "region", false, &t->region);
-	get_str(ld, tgt, path, "namespace", false, &t->namespace);
-	get_str(ld, tgt, path, "bind_dev", false, &t->bind_dev);
-	get_str(ld, tgt, path, "bind_bus", false, &t->bind_bus);
-	get_str(ld, tgt, path, "driver", false, &t->driver);
-	one_of(ld, path, "map", t->map, maps);
-	one_of(ld, path, "bind_bus", t->bind_bus, buses);
-	get_str(ld, tgt, path, "chardev", false, &t->chardev);
-	get_str(ld, tgt, path, "blockdev", false, &t->blockdev);
-	get_u64(ld, tgt, path, "expected_nr_pages", false, RB_MAX_PAGES,
+	ld_get_str(ld, tgt, path, "region", false, &t->region);
+	ld_get_str(ld, tgt, path, "namespace", false, &t->namespace);
+	ld_get_str(ld, tgt, path, "bind_dev", false, &t->bind_dev);
+	ld_get_str(ld, tgt, path, "bind_bus", false, &t->bind_bus);
+	ld_get_str(ld, tgt, path, "driver", false, &t->driver);
+	ld_one_of(ld, path, "map", t->map, maps);
+	ld_one_of(ld, path, "bind_bus", t->bind_bus, buses);
+	ld_get_str(ld, tgt, path, "chardev", false, &t->chardev);
+	ld_get_str(ld, tgt, path, "blockdev", false, &t->blockdev);
+	ld_get_u64(ld, tgt, path, "expected_nr_pages", false, RB_MAX_PAGES,
 		&t->expected_nr_pages);
 	return !ld->failed;
 }
@@ -362,7 +174,7 @@ static bool parse_target(struct loader *ld, struct json_object *o,
 static bool parse_settings(struct loader *ld, struct json_object *o,
 			   const char *where, struct rb_settings *st)
 {
-	struct json_object *set = member(ld, o, where, "settings",
+	struct json_object *set = ld_member(ld, o, where, "settings",
 					 json_type_object, true);
 	struct json_object *timing;
 	char path[256];
@@ -370,11 +182,11 @@ static bool parse_settings(struct loader *ld, struct json_object *o,
 
 	if (!set)
 		return false;
-	sub_path(path, sizeof(path), where, "settings");
-	get_uint(ld, set, path, "runs", true, &st->runs);
-	get_uint(ld, set, path, "warmup", true, &st->warmup);
-	get_str(ld, set, path, "method", false, &st->method);
-	timing = member(ld, set, path, "timing", json_type_array, true);
+	ld_sub_path(path, sizeof(path), where, "settings");
+	ld_get_uint(ld, set, path, "runs", true, &st->runs);
+	ld_get_uint(ld, set, path, "warmup", true, &st->warmup);
+	ld_get_str(ld, set, path, "method", false, &st->method);
+	timing = ld_member(ld, set, path, "timing", json_type_array, true);
 	if (!timing)
 		return false;
 	n = json_object_array_length(timing);
@@ -383,11 +195,11 @@ static bool parse_settings(struct loader *ld, struct json_object *o,
 		const struct rb_source_desc *sd;
 
 		if (!json_object_is_type(e, json_type_string))
-			return fail(ld, path, "timing[%zu]: expected a string, got %s",
-				    i, type_name(e));
+			return ld_fail(ld, path, "timing[%zu]: expected a string, got %s",
+				    i, ld_type_name(e));
 		sd = rb_source_by_key(json_object_get_string(e));
 		if (!sd)
-			return fail(ld, path, "timing[%zu]: unknown source \"%s\"",
+			return ld_fail(ld, path, "timing[%zu]: unknown source \"%s\"",
 				    i, json_object_get_string(e));
 		st->sources |= sd->bit;
 	}
@@ -400,7 +212,7 @@ static bool add_missing(struct loader *ld, const char *path,
 	const struct rb_source_desc *sd = rb_source_by_key(source);
 
 	if (!sd)
-		return fail(ld, path, "unknown source \"%s\"", source);
+		return ld_fail(ld, path, "unknown source \"%s\"", source);
 	rb_config_set_missing(ctx, sd->bit, reason);
 	return true;
 }
@@ -413,25 +225,25 @@ static bool parse_config(struct loader *ld, struct json_object *o,
 	uint64_t unused;
 
 	if (!json_object_is_type(o, json_type_object))
-		return fail(ld, where, "expected an object, got %s",
-			    type_name(o));
+		return ld_fail(ld, where, "expected an object, got %s",
+			    ld_type_name(o));
 	parse_target(ld, o, where, &cfg->target);
 	parse_settings(ld, o, where, &cfg->settings);
-	get_u64(ld, o, where, "nr_pages", false, RB_MAX_PAGES, &unused);
-	cold = member(ld, o, where, "cold", json_type_object, false);
+	ld_get_u64(ld, o, where, "nr_pages", false, RB_MAX_PAGES, &unused);
+	cold = ld_member(ld, o, where, "cold", json_type_object, false);
 	if (cold) {
-		sub_path(path, sizeof(path), where, "cold");
+		ld_sub_path(path, sizeof(path), where, "cold");
 		cfg->has_cold = parse_sample(ld, cold, path, &cfg->cold);
 	}
 	parse_samples(ld, o, where, "warmup", cfg, rb_config_add_warmup);
 	parse_samples(ld, o, where, "samples", cfg, rb_config_add_sample);
-	member(ld, o, where, "statistics", json_type_object, false);
-	member(ld, o, where, "normalised", json_type_object, false);
+	ld_member(ld, o, where, "statistics", json_type_object, false);
+	ld_member(ld, o, where, "normalised", json_type_object, false);
 	parse_pairs(ld, o, where, "missing_sources", "source", "reason",
 		    add_missing, cfg);
 	parse_warnings(ld, o, where, &cfg->warnings);
-	get_bool(ld, o, where, "complete", &cfg->complete);
-	get_uint(ld, o, where, "boot", false, &cfg->boot);
+	ld_get_bool(ld, o, where, "complete", &cfg->complete);
+	ld_get_uint(ld, o, where, "boot", false, &cfg->boot);
 	return !ld->failed;
 }
 
@@ -454,44 +266,11 @@ static bool valid_timestamp(const char *ts)
 	return !strcmp(p, "Z");
 }
 
-/* Every string inside @v, at any depth, passes safe_string(). */
-static bool safe_tree(struct loader *ld, const char *where,
-		      struct json_object *v, int depth)
-{
-	size_t i, n;
-
-	if (depth > RB_DOC_MAX_DEPTH)
-		return fail(ld, where, "nested too deeply");
-	switch (json_object_get_type(v)) {
-	case json_type_string:
-		return safe_string(ld, where, json_object_get_string(v),
-				   json_object_get_string_len(v));
-	case json_type_array:
-		n = json_object_array_length(v);
-		for (i = 0; i < n; i++)
-			if (!safe_tree(ld, where,
-				       json_object_array_get_idx(v, i),
-				       depth + 1))
-				return false;
-		return true;
-	case json_type_object: {
-		json_object_object_foreach(v, key, val) {
-			if (!safe_string(ld, where, key, strlen(key)) ||
-			    !safe_tree(ld, where, val, depth + 1))
-				return false;
-		}
-		return true;
-	}
-	default:
-		return true;
-	}
-}
-
 static bool parse_fingerprint(struct loader *ld, struct json_object *root,
 			      struct rb_document *doc)
 {
 	static const char *const positive[] = { "hz", "page_size", "nr_cpus" };
-	struct json_object *fp = member(ld, root, "", "fingerprint",
+	struct json_object *fp = ld_member(ld, root, "", "fingerprint",
 					json_type_object, false);
 	size_t i;
 
@@ -500,15 +279,15 @@ static bool parse_fingerprint(struct loader *ld, struct json_object *root,
 	for (i = 0; i < sizeof(positive) / sizeof(positive[0]); i++) {
 		uint64_t v;
 
-		if (get_u64(ld, fp, "fingerprint", positive[i], false,
+		if (ld_get_u64(ld, fp, "fingerprint", positive[i], false,
 			    INT_MAX, &v) && !v)
-			return fail(ld, "fingerprint", "%s must be positive",
+			return ld_fail(ld, "fingerprint", "%s must be positive",
 				    positive[i]);
 	}
-	if (ld->failed || !safe_tree(ld, "fingerprint", fp, 0))
+	if (ld->failed || !ld_safe_tree(ld, "fingerprint", fp, 0))
 		return false;
 	if (json_object_deep_copy(fp, &doc->fingerprint, NULL))
-		return fail(ld, "fingerprint", "out of memory");
+		return ld_fail(ld, "fingerprint", "out of memory");
 	return true;
 }
 
@@ -519,43 +298,43 @@ static bool parse_document(struct loader *ld, struct json_object *root,
 	size_t i, n;
 
 	if (!json_object_is_type(root, json_type_object))
-		return fail(ld, NULL, "not a JSON object but %s",
-			    type_name(root));
-	v = member(ld, root, "", "schema", json_type_string, true);
+		return ld_fail(ld, NULL, "not a JSON object but %s",
+			    ld_type_name(root));
+	v = ld_member(ld, root, "", "schema", json_type_string, true);
 	if (v && strcmp(json_object_get_string(v), RB_SCHEMA_NAME))
-		return fail(ld, NULL, "schema \"%s\" is not \"%s\"",
+		return ld_fail(ld, NULL, "schema \"%s\" is not \"%s\"",
 			    json_object_get_string(v), RB_SCHEMA_NAME);
-	v = member(ld, root, "", "schema_version", json_type_int, true);
+	v = ld_member(ld, root, "", "schema_version", json_type_int, true);
 	if (v && json_object_get_int64(v) > RB_SCHEMA_VERSION)
-		return fail(ld, NULL,
+		return ld_fail(ld, NULL,
 			    "schema_version %lld is newer than this tool (%d)",
 			    (long long)json_object_get_int64(v),
 			    RB_SCHEMA_VERSION);
 	if (v && json_object_get_int64(v) < 1)
-		return fail(ld, NULL, "schema_version %lld is invalid",
+		return ld_fail(ld, NULL, "schema_version %lld is invalid",
 			    (long long)json_object_get_int64(v));
-	tool = member(ld, root, "", "tool", json_type_object, true);
+	tool = ld_member(ld, root, "", "tool", json_type_object, true);
 	if (tool) {
-		get_str(ld, tool, "tool", "name", true, &doc->tool_name);
-		get_str(ld, tool, "tool", "version", true, &doc->tool_version);
+		ld_get_str(ld, tool, "tool", "name", true, &doc->tool_name);
+		ld_get_str(ld, tool, "tool", "version", true, &doc->tool_version);
 	}
-	get_str(ld, root, "", "timestamp", true, &doc->timestamp);
+	ld_get_str(ld, root, "", "timestamp", true, &doc->timestamp);
 	if (!ld->failed && !valid_timestamp(doc->timestamp))
-		return fail(ld, "timestamp", "\"%s\" is not ISO 8601 UTC",
+		return ld_fail(ld, "timestamp", "\"%s\" is not ISO 8601 UTC",
 			    doc->timestamp);
-	get_str(ld, root, "", "origin", true, &doc->origin);
+	ld_get_str(ld, root, "", "origin", true, &doc->origin);
 	if (!ld->failed && strcmp(doc->origin, "live") &&
 	    strcmp(doc->origin, "import"))
-		return fail(ld, "origin", "\"%s\" is neither live nor import",
+		return ld_fail(ld, "origin", "\"%s\" is neither live nor import",
 			    doc->origin);
-	get_str(ld, root, "", "import_file", false, &doc->import_file);
-	get_bool(ld, root, "", "complete", &doc->complete);
+	ld_get_str(ld, root, "", "import_file", false, &doc->import_file);
+	ld_get_bool(ld, root, "", "complete", &doc->complete);
 	parse_fingerprint(ld, root, doc);
-	v = member(ld, root, "", "foreign_lines", json_type_array, false);
+	v = ld_member(ld, root, "", "foreign_lines", json_type_array, false);
 	if (v && json_object_deep_copy(v, &doc->foreign_lines, NULL))
-		return fail(ld, NULL, "out of memory");
+		return ld_fail(ld, NULL, "out of memory");
 	parse_warnings(ld, root, "", &doc->warnings);
-	configs = member(ld, root, "", "configurations", json_type_array,
+	configs = ld_member(ld, root, "", "configurations", json_type_array,
 			 true);
 	if (!configs)
 		return false;
@@ -565,7 +344,7 @@ static bool parse_document(struct loader *ld, struct json_object *root,
 		char path[64];
 
 		if (!cfg)
-			return fail(ld, NULL, "out of memory");
+			return ld_fail(ld, NULL, "out of memory");
 		snprintf(path, sizeof(path), "configurations[%zu]", i);
 		parse_config(ld, json_object_array_get_idx(configs, i), path,
 			     cfg);
@@ -582,7 +361,7 @@ static struct rb_document *document_from_json(struct json_object *root,
 	if (err && errlen)
 		err[0] = '\0';
 	if (!doc) {
-		fail(&ld, NULL, "out of memory");
+		ld_fail(&ld, NULL, "out of memory");
 		return NULL;
 	}
 	if (!parse_document(&ld, root, doc)) {
