@@ -18,8 +18,8 @@ const struct rb_prog rb_daxctl_prog = {
 "memmap_init_zone_device() from the kernel log, a kprobe pair and the wall\n"
 "clock. The results document goes to stdout (or --output).\n",
 	.own_usage =
-"  -a, --align <list>       e.g. 4K,2M,1G; dynamic (hmem/CXL) devices only\n"
-"  -f, --force              run on busy devices\n",
+"  -a, --align <list>        e.g. 4K,2M,1G; dynamic (hmem/CXL) devices only\n"
+"  -f, --force               run on busy devices\n",
 	.longopts = daxctl_longopts,
 	.shortopts = RB_RUN_SHORTOPTS,
 	.method_label = { "device", "device" },

@@ -24,13 +24,13 @@ const struct rb_prog rb_ndctl_prog = {
 "--map and --align lists form a matrix; without them the configuration\n"
 "is kept.\n",
 	.own_usage =
-"  -b, --bus <bus>          limit to a bus (provider or ndbusN)\n"
-"      --mode <list>        fsdax,devdax: reconfigure (destroys data)\n"
-"      --map <list>         dev,mem: where the memmap lives\n"
-"  -a, --align <list>       e.g. 4K,2M,1G (base 1024, power of two)\n"
-"      --method <m>         driver (unbind/bind) or namespace\n"
-"                           (disable/enable the namespace) (driver)\n"
-"  -f, --force              run on busy namespaces; allow reconfigure\n",
+"  -b, --bus <bus>           limit to a bus (provider or ndbusN)\n"
+"      --mode <list>         fsdax,devdax: reconfigure (destroys data)\n"
+"      --map <list>          dev,mem: where the memmap lives\n"
+"  -a, --align <list>        e.g. 4K,2M,1G (base 1024, power of two)\n"
+"      --method <m>          driver (unbind/bind) or namespace\n"
+"                            (disable/enable the namespace) (driver)\n"
+"  -f, --force               run on busy namespaces; allow reconfigure\n",
 	.longopts = ndctl_longopts,
 	.shortopts = RB_RUN_SHORTOPTS "b:",
 	.method_label = { "driver", "namespace" },

@@ -54,20 +54,20 @@ static void usage(FILE *f, const char *prog)
 		"Compare results of a base and a new kernel: one results document per\n"
 		"boot; configurations pair by mode, map, align, size and nr_pages.\n"
 		"\n"
-		"      --format FMT          json (default), human, markdown or commit\n"
-		"  -o, --output FILE         write the report to FILE, not stdout\n"
-		"      --noise-threshold X   relative change treated as noise (0.02 or 2%%;\n"
+		"      --format <fmt>        json (default), human, markdown or commit\n"
+		"  -o, --output <file>       write the report there, not to stdout\n"
+		"      --noise-threshold <x> relative change treated as noise (0.02 or 2%%;\n"
 		"                            0 is allowed)\n"
-		"      --alpha X             significance level of the tests (0.05)\n"
-		"      --confidence X        level of every interval (1 - alpha)\n"
-		"      --aa FILE             another boot of the base kernel: with 1 boot\n"
+		"      --alpha <x>           significance level of the tests (0.05)\n"
+		"      --confidence <x>      level of every interval (1 - alpha)\n"
+		"      --aa <file>           another boot of the base kernel: with 1 boot\n"
 		"                            per kernel, its spread widens the interval\n"
 
-		"      --plot FILE.svg       write a strip plot of both distributions\n"
+		"      --plot <file.svg>     write a strip plot of both distributions\n"
 		"      --fail-on-regression  exit %d when any verdict is 'regressed'\n"
 		"  -v, --verbose             debug messages on stderr\n"
 		"  -h, --help                this text\n"
-		"      --list-opts           long options, one per line\n"
+		"      --list-opts           list the long options\n"
 		"\n"
 		"Ratios are new / base. Verdicts: improved, regressed, no_change\n"
 		"(Mann-Whitney p >= alpha), within_noise. Measure at least %u boots\n"
@@ -76,26 +76,6 @@ static void usage(FILE *f, const char *prog)
 		"--fail-on-regression.\n",
 		prog, prog, RB_EXIT_REGRESSION, rb_min_boots(0.05),
 		RB_EXIT_USAGE, RB_EXIT_REGRESSION);
-}
-
-/* A fraction in (0, 1), or [0, 1); "2%" is accepted for 0.02. */
-static int parse_fraction(const char *s, double *out, bool zero_ok)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno)
-		return -EINVAL;
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (*end || !((v > 0 || (zero_ok && v == 0)) && v < 1))
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static void side_free(struct rb_side *s)
@@ -218,7 +198,7 @@ struct cli {
 static int fraction_opt(const char *name, const char *arg, double *v,
 			bool zero_ok)
 {
-	if (!parse_fraction(arg, v, zero_ok))
+	if (!rb_parse_fraction(arg, zero_ok, v))
 		return 0;
 	rb_error("compare: --%s wants a fraction in %s, got '%s'", name,
 		 zero_ok ? "[0, 1)" : "(0, 1)", arg);

@@ -49,33 +49,17 @@ static void fleet_usage(FILE *f, const char *prog)
 		"host, the spread across hosts with Tukey fences, and the hosts whose\n"
 		"geometry or kernel differ from the majority. Flagged hosts stay in.\n"
 		"\n"
-		"      --format FMT          json (default), human or markdown\n"
-		"      --baseline DIR        a reference tree: each host's verdict\n"
+		"      --format <fmt>        json (default), human or markdown\n"
+		"      --baseline <dir>      a reference tree: each host's verdict\n"
 		"                            against its own baseline (as compare)\n"
-		"  -o, --output FILE         write the report to FILE, not stdout\n"
-		"      --noise-threshold X   relative change treated as noise (0.02 or 2%%)\n"
-		"      --alpha X             significance level of the tests (0.05)\n"
+		"  -o, --output <file>       write the report there, not to stdout\n"
+		"      --noise-threshold <x> relative change treated as noise (0.02 or 2%%)\n"
+		"      --alpha <x>           significance level of the tests (0.05)\n"
 		"      --fail-on-regression  exit %d when any host regressed\n"
 		"  -v, --verbose             debug messages on stderr\n"
 		"  -h, --help                this text\n"
-		"      --list-opts           long options, one per line\n",
+		"      --list-opts           list the long options\n",
 		prog, RB_EXIT_REGRESSION);
-}
-
-/* X in (0, 1), or X% */
-static bool fraction_ok(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end != s && !errno && !strcmp(end, "%"))
-		v /= 100;
-	else if (end == s || errno || *end)
-		return false;
-	*out = v;
-	return v > 0 && v < 1;
 }
 
 struct fleet_args {
@@ -100,8 +84,9 @@ static int fleet_option(int c, struct fleet_args *a, const struct rb_prog *prog,
 		return -1;
 	case OPT_NOISE:
 	case OPT_ALPHA:
-		if (!fraction_ok(optarg, c == OPT_NOISE ? &a->opts.noise :
-							  &a->opts.alpha)) {
+		if (rb_parse_fraction(optarg, false,
+				      c == OPT_NOISE ? &a->opts.noise :
+						       &a->opts.alpha)) {
 			rb_error("fleet: %s wants a fraction in (0, 1), got '%s'",
 				 c == OPT_NOISE ? "--noise-threshold" :
 						  "--alpha", optarg);

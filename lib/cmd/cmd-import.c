@@ -50,25 +50,26 @@ static const struct option import_options[] = {
 
 static void usage(const struct rb_prog *prog)
 {
-	printf("usage: %s import [<options>] <file>|-\n"
+	printf("usage: %s import [options] <file>|-\n"
 	       "\n"
 	       "Turn a captured kernel log (dmesg, dmesg -r, journalctl -k or\n"
 	       "/dev/kmsg records; '-' reads stdin) into a results document.\n"
 	       "\n"
-	       "    --hz <N>          CONFIG_HZ of the captured kernel (the\n"
-	       "                      resolution of memmap_ms is 1000/N ms)\n"
-	       "    --ranges <N>      every N consecutive memmap lines are one\n"
-	       "                      bind (devices with N ranges)\n"
-	       "    --pages <N>       keep only the memmap lines of N pages\n"
-	       "    --page-size <S>   page size of the captured kernel: 4K\n"
-	       "                      (default), 16K, 64K (ppc64)\n"
-	       "    --device <name>   keep only this device's lines (the\n"
-	       "                      old form's name, or the pmem device the\n"
-	       "                      driver messages name: pfn0.1, pmem0)\n"
-	       "-o, --output <file>   write the document here\n"
-	       "-u, --human           the summary on stdout (JSON only to -o)\n"
-	       "-v, --verbose         report every memmap line and skipped line\n"
-	       "-h, --help            show this help\n",
+	       "      --hz <n>              CONFIG_HZ of the captured kernel (the\n"
+	       "                            resolution of memmap_ms is 1000/N ms)\n"
+	       "      --ranges <n>          every N consecutive memmap lines are one\n"
+	       "                            bind (devices with N ranges)\n"
+	       "      --pages <n>           keep only the memmap lines of N pages\n"
+	       "      --page-size <size>    page size of the captured kernel: 4K\n"
+	       "                            (default), 16K, 64K (ppc64)\n"
+	       "      --device <name>       keep only this device's lines (the\n"
+	       "                            old form's name, or the pmem device the\n"
+	       "                            driver messages name: pfn0.1, pmem0)\n"
+	       "  -o, --output <file>       write the document here\n"
+	       "  -u, --human               the summary on stdout (JSON only to -o)\n"
+	       "  -v, --verbose             report every memmap line and skipped line\n"
+	       "      --list-opts           list the long options\n"
+	       "  -h, --help                this text\n",
 	       prog->name);
 }
 

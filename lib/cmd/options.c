@@ -182,6 +182,25 @@ int rb_parse_aligns(const char *arg, long page_size, uint64_t *out, size_t cap,
 	return each_item("align", arg, cap, nr, align_item, &c);
 }
 
+int rb_parse_fraction(const char *s, bool zero_ok, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno)
+		return -EINVAL;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || !((v > 0 || (zero_ok && v == 0)) && v < 1))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 void rb_list_opts(const struct option *lo)
 {
 	for (; lo->name; lo++)

@@ -35,6 +35,12 @@ int rb_parse_align(const char *s, long page_size, uint64_t *out, char *err,
 int rb_parse_aligns(const char *arg, long page_size, uint64_t *out,
 		    size_t cap, size_t *nr);
 
+/*
+ * A fraction in (0, 1), or [0, 1) with @zero_ok; "2%" is 0.02. 0 or
+ * -EINVAL; the caller words the message.
+ */
+int rb_parse_fraction(const char *s, bool zero_ok, double *out);
+
 /* Print each long option as "--name", one a line. */
 void rb_list_opts(const struct option *lo);
 
