@@ -54,10 +54,10 @@ static int warn_foreign(struct rb_document *doc, const struct im_foreigns *f)
 		if (i < 4)
 			describe_foreign(text, sizeof(text), &f->v[i]);
 	}
-	return rb_warn(&doc->warnings, "foreign-lines",
-		       "%llu memmap line(s) of other devices were set aside (foreign_lines): %s%s",
-		       (unsigned long long)total, text,
-		       f->nr > 4 ? "; and more" : "");
+	return rb_warnings_add(&doc->warnings, "foreign-lines",
+			       "%llu memmap line(s) of other devices were set aside (foreign_lines): %s%s",
+			       (unsigned long long)total, text,
+			       f->nr > 4 ? "; and more" : "");
 }
 
 static int put(struct json_object *o, const char *key, struct json_object *v)
@@ -141,13 +141,13 @@ static int warn_configs(struct rb_document *doc)
 		for (k = 0; k < cfg->nr_samples; k++)
 			zero += !cfg->samples[k].memmap_ms;
 		if (!cfg->nr_samples)
-			rc = rb_warn(&cfg->warnings, "single-bind",
-				     "only one bind of %llu pages: it is the cold sample, there is no steady state",
+			rc = rb_warnings_add(&cfg->warnings, "single-bind",
+					     "only one bind of %llu pages: it is the cold sample, there is no steady state",
 				     (unsigned long long)cfg->cold.nr_pages);
 		if (!rc && zero)
-			rc = rb_warn(&cfg->warnings, "below-resolution",
-				     "%zu bind(s) read 0 ms: below the kernel line's resolution (one jiffy), not a measured zero",
-				     zero);
+			rc = rb_warnings_add(&cfg->warnings, "below-resolution",
+					     "%zu bind(s) read 0 ms: below the kernel line's resolution (one jiffy), not a measured zero",
+					     zero);
 	}
 	return rc;
 }
@@ -170,17 +170,17 @@ static int warn_resolution(struct rb_document *doc, uint64_t ms_gcd,
 	struct rb_warnings *w = &doc->warnings;
 
 	if (!hz && hz_hint(ms_gcd))
-		return rb_warn(w, "hz-unknown",
-			       "HZ of the captured kernel is unknown (pass --hz): memmap_ms resolution taken as 1 ms; every value is a multiple of %llu ms, as with HZ=%ld",
+		return rb_warnings_add(w, "hz-unknown",
+				       "HZ of the captured kernel is unknown (pass --hz): memmap_ms resolution taken as 1 ms; every value is a multiple of %llu ms, as with HZ=%ld",
 			       (unsigned long long)ms_gcd, hz_hint(ms_gcd));
 	if (!hz)
-		return rb_warn(w, "hz-unknown",
-			       "HZ of the captured kernel is unknown (pass --hz): memmap_ms resolution taken as 1 ms");
+		return rb_warnings_add(w, "hz-unknown",
+				       "HZ of the captured kernel is unknown (pass --hz): memmap_ms resolution taken as 1 ms");
 	/* jiffies_to_msecs() gives exact multiples when HZ divides 1000 */
 	if (1000 % hz == 0 && ms_gcd % (uint64_t)(1000 / hz))
-		return rb_warn(w, "hz-mismatch",
-			       "--hz %ld means %ld ms ticks, but the memmap_ms values are not all multiples of it",
-			       hz, 1000 / hz);
+		return rb_warnings_add(w, "hz-mismatch",
+				       "--hz %ld means %ld ms ticks, but the memmap_ms values are not all multiples of it",
+				       hz, 1000 / hz);
 	return 0;
 }
 
@@ -205,14 +205,14 @@ static int warn_lines(struct rb_warnings *w, const struct im_census *c)
 							     simple[i].off);
 
 		if (n->nr)
-			rc = rb_warn(w, simple[i].id, "%u %s (first: line %lu)",
+			rc = rb_warnings_add(w, simple[i].id, "%u %s (first: line %lu)",
 				     n->nr, simple[i].text, n->first_line);
 	}
 	if (!rc && c->truncated.nr)
-		rc = rb_warn(w, "truncated-lines",
-			     "%u line(s) look truncated (first: line %lu), %u of them memmap lines, which were skipped",
-			     c->truncated.nr, c->truncated.first_line,
-			     c->cut_memmap.nr);
+		rc = rb_warnings_add(w, "truncated-lines",
+				     "%u line(s) look truncated (first: line %lu), %u of them memmap lines, which were skipped",
+				     c->truncated.nr, c->truncated.first_line,
+				     c->cut_memmap.nr);
 	return rc;
 }
 
@@ -221,13 +221,13 @@ static int warn_log(struct rb_warnings *w, const struct im_census *c)
 	int rc = 0;
 
 	if (c->seq_gaps.nr)
-		rc = rb_warn(w, "kmsg-records-lost",
-			     "%llu /dev/kmsg records lost in %u sequence gap(s) (first at line %lu): binds may be missing",
-			     (unsigned long long)c->lost_records,
-			     c->seq_gaps.nr, c->seq_gaps.first_line);
+		rc = rb_warnings_add(w, "kmsg-records-lost",
+				     "%llu /dev/kmsg records lost in %u sequence gap(s) (first at line %lu): binds may be missing",
+				     (unsigned long long)c->lost_records,
+				     c->seq_gaps.nr, c->seq_gaps.first_line);
 	if (!rc && c->restarts.nr)
-		rc = rb_warn(w, "log-restarted",
-			     "the capture holds %u boots (the first restart at line %lu): each boot has its own configurations and cold binds, and compare takes the boots as its units",
+		rc = rb_warnings_add(w, "log-restarted",
+				     "the capture holds %u boots (the first restart at line %lu): each boot has its own configurations and cold binds, and compare takes the boots as its units",
 			     c->restarts.nr + 1, c->restarts.first_line);
 	return rc;
 }
@@ -241,8 +241,8 @@ int im_warn(struct rb_document *doc, const struct im_census *c,
 	rc = rc ?: warn_foreign(doc, f);
 	rc = rc ?: set_foreign_json(doc, f);
 	if (!rc && !c->pmem_signs)
-		rc = rb_warn(&doc->warnings, "no-pmem-signs",
-			     "the capture shows no sign of pmem (no nvdimm, nd_pmem, dax_pmem, pmem or namespace messages): its memmap lines may come from a GPU, HMM, P2PDMA, virtio-fs or Xen");
+		rc = rb_warnings_add(&doc->warnings, "no-pmem-signs",
+				     "the capture shows no sign of pmem (no nvdimm, nd_pmem, dax_pmem, pmem or namespace messages): its memmap lines may come from a GPU, HMM, P2PDMA, virtio-fs or Xen");
 	rc = rc ?: warn_lines(&doc->warnings, c);
 	rc = rc ?: warn_log(&doc->warnings, c);
 	return rc;

@@ -438,15 +438,15 @@ static void choose_page_size(struct importer *im)
 	if (!seen || conflict || seen == im->page_size)
 		return;
 	if (want) {
-		set_err(im, rb_warn(&im->doc->warnings, "page-size-mismatch",
-				    "--page-size is %ld, but the pmem capacity lines give pages of %ld bytes",
-				    want, seen));
+		set_err(im, rb_warnings_add(&im->doc->warnings, "page-size-mismatch",
+					    "--page-size is %ld, but the pmem capacity lines give pages of %ld bytes",
+					    want, seen));
 		return;
 	}
 	im->page_size = seen;
-	set_err(im, rb_warn(&im->doc->warnings, "page-size-from-capacity",
-			    "the pmem capacity lines give pages of %ld KiB: page size taken as %ld KiB (--page-size overrides)",
-			    seen / 1024, seen / 1024));
+	set_err(im, rb_warnings_add(&im->doc->warnings, "page-size-from-capacity",
+				    "the pmem capacity lines give pages of %ld KiB: page size taken as %ld KiB (--page-size overrides)",
+				    seen / 1024, seen / 1024));
 }
 
 /* "amdgpu, nouveau": the sources of the foreign lines, each once. */

@@ -117,7 +117,7 @@ static bool add_warning(struct loader *ld, const char *path, const char *id,
 {
 	if (!*id)
 		return ld_fail(ld, path, "empty warning id");
-	if (rb_warn(ctx, id, "%s", text))
+	if (rb_warnings_add(ctx, id, "%s", text))
 		return ld_fail(ld, path, "out of memory");
 	return true;
 }

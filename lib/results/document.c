@@ -264,7 +264,7 @@ bool rb_warnings_has(const struct rb_warnings *w, const char *id)
 	return warning_find(w, id) != NULL;
 }
 
-static int warnings_add(struct rb_warnings *w, const char *id,
+static int warnings_push(struct rb_warnings *w, const char *id,
 			const char *text)
 {
 	const struct rb_warning *old = warning_find(w, id);
@@ -287,7 +287,7 @@ static int warnings_add(struct rb_warnings *w, const char *id,
 	return 0;
 }
 
-int rb_warn(struct rb_warnings *w, const char *id, const char *fmt, ...)
+int rb_warnings_add(struct rb_warnings *w, const char *id, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
@@ -298,7 +298,7 @@ int rb_warn(struct rb_warnings *w, const char *id, const char *fmt, ...)
 	va_end(ap);
 	if (rc < 0)
 		return -ENOMEM;
-	rc = warnings_add(w, id, text);
+	rc = warnings_push(w, id, text);
 	free(text);
 	return rc;
 }
@@ -365,21 +365,21 @@ int rb_config_check(const struct rb_config_result *cfg,
 			unexpected = s;
 	}
 	if (odd && !rb_warnings_has(&cfg->warnings, "nr-pages-inconsistent")) {
-		rc = rb_warn(out, "nr-pages-inconsistent",
-			     "nr_pages changed between binds: iteration %u has %llu, iteration %u has %llu; %zu bind(s) differ from the first",
+		rc = rb_warnings_add(out, "nr-pages-inconsistent",
+				     "nr_pages changed between binds: iteration %u has %llu, iteration %u has %llu; %zu bind(s) differ from the first",
 			     first->iter, (unsigned long long)first->nr_pages,
 			     odd->iter, (unsigned long long)odd->nr_pages,
-			     nr_odd);
+				     nr_odd);
 		if (rc < 0)
 			return rc;
 		added++;
 	}
 	if (unexpected &&
 	    !rb_warnings_has(&cfg->warnings, "nr-pages-unexpected")) {
-		rc = rb_warn(out, "nr-pages-unexpected",
-			     "iteration %u initialised %llu pages where the geometry predicts %llu; %zu bind(s) differ",
-			     unexpected->iter,
-			     (unsigned long long)unexpected->nr_pages,
+		rc = rb_warnings_add(out, "nr-pages-unexpected",
+				     "iteration %u initialised %llu pages where the geometry predicts %llu; %zu bind(s) differ",
+				     unexpected->iter,
+				     (unsigned long long)unexpected->nr_pages,
 			     (unsigned long long)expected, nr_unexpected);
 		if (rc < 0)
 			return rc;

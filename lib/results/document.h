@@ -142,7 +142,7 @@ int rb_config_add_warmup(struct rb_config_result *cfg,
 			 const struct rb_sample *s);
 void rb_config_set_missing(struct rb_config_result *cfg, enum rb_source src,
 			   const char *reason);
-int rb_warn(struct rb_warnings *w, const char *id, const char *fmt, ...)
+int rb_warnings_add(struct rb_warnings *w, const char *id, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool rb_warnings_has(const struct rb_warnings *w, const char *id);
 void rb_warnings_free(struct rb_warnings *w);

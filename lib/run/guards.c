@@ -89,9 +89,9 @@ static int check_page_ref(struct rb_warnings *w, const char *root,
 		closedir(d);
 	if (!nr_on)
 		return 0;
-	return rb_warn(w, "page-ref-tracepoint-enabled",
-		       "the page_ref_set tracepoint is enabled in %zu place(s) (%s reads \"%s\"): the patched kernel keeps its fast path off and every struct page emits an event; disable it before measuring",
-		       nr_on, first, first_state);
+	return rb_warnings_add(w, "page-ref-tracepoint-enabled",
+			       "the page_ref_set tracepoint is enabled in %zu place(s) (%s reads \"%s\"): the patched kernel keeps its fast path off and every struct page emits an event; disable it before measuring",
+			       nr_on, first, first_state);
 }
 
 /* Comma-separated list of the options of @names that are y or m. */
@@ -236,27 +236,27 @@ static int check_kconfig(struct rb_warnings *w, const struct rb_kconfig *kc,
 	int rc;
 
 	if (!kc)
-		return rb_warn(w, "kernel-config-unavailable",
-			       "no kernel configuration found (/proc/config.gz, /boot/config-*, /lib/modules/*/config): sanitizer and debug options could not be checked");
+		return rb_warnings_add(w, "kernel-config-unavailable",
+				       "no kernel configuration found (/proc/config.gz, /boot/config-*, /lib/modules/*/config): sanitizer and debug options could not be checked");
 	enabled_options(kc, sanitizers, ARRAY_SIZE(sanitizers), list,
 			sizeof(list));
 	if (*list) {
-		rc = rb_warn(w, "sanitized-kernel",
-			     "kernel built with %s: sanitized builds keep the series' fast path off and instrument every store; timings are not representative",
-			     list);
+		rc = rb_warnings_add(w, "sanitized-kernel",
+				     "kernel built with %s: sanitized builds keep the series' fast path off and instrument every store; timings are not representative",
+				     list);
 		if (rc)
 			return rc;
 	}
 	debug_vm = rb_kconfig_enabled(kc, "DEBUG_VM");
 	active_debug(kc, root, active, sizeof(active));
 	if (debug_vm)
-		return rb_warn(w, "debug-vm-kernel",
-			       "kernel built with CONFIG_DEBUG_VM: its checks add per-page cost to memmap initialisation%s%s",
-			       *active ? "; also on: " : "", active);
+		return rb_warnings_add(w, "debug-vm-kernel",
+				       "kernel built with CONFIG_DEBUG_VM: its checks add per-page cost to memmap initialisation%s%s",
+				       *active ? "; also on: " : "", active);
 	if (*active)
-		return rb_warn(w, "debug-vm-kernel",
-			       "kernel runs with %s: they add work to every page allocated and freed; timings are not comparable with a kernel without them",
-			       active);
+		return rb_warnings_add(w, "debug-vm-kernel",
+				       "kernel runs with %s: they add work to every page allocated and freed; timings are not comparable with a kernel without them",
+				       active);
 	return 0;
 }
 
@@ -301,9 +301,9 @@ static int check_governor(struct rb_warnings *w, const char *root)
 		closedir(d);
 	if (!nr_bad)
 		return 0;
-	return rb_warn(w, "cpufreq-governor",
-		       "%zu of %zu CPUs do not use the performance cpufreq governor (cpu%d: %s): frequency changes add noise",
-		       nr_bad, nr_cpus, first_cpu, first_gov);
+	return rb_warnings_add(w, "cpufreq-governor",
+			       "%zu of %zu CPUs do not use the performance cpufreq governor (cpu%d: %s): frequency changes add noise",
+			       nr_bad, nr_cpus, first_cpu, first_gov);
 }
 
 /* Returns 1 when the kernel line cannot be had, 0 when it can, or -errno. */
@@ -315,25 +315,25 @@ static int check_dyndbg(struct rb_warnings *w, const char *root)
 
 	if (rb_dyndbg_find(root, control, sizeof(control), why,
 			   sizeof(why)) < 0) {
-		rc = rb_warn(w, "dyndbg-unavailable",
-			     "%s; memmap_ms (the kernel's memmap_init_zone_device line) will be missing",
-			     why);
+		rc = rb_warnings_add(w, "dyndbg-unavailable",
+				     "%s; memmap_ms (the kernel's memmap_init_zone_device line) will be missing",
+				     why);
 		return rc ? rc : 1;
 	}
 	text = rb_read_file(control, DYNDBG_CONTROL_MAX, NULL);
 	if (!text) {
-		rc = rb_warn(w, "dyndbg-unavailable",
+		rc = rb_warnings_add(w, "dyndbg-unavailable",
 			     "%s: %s; memmap_ms will be missing", control,
-			     strerror(errno));
+				     strerror(errno));
 		return rc ? rc : 1;
 	}
 	found = rb_dyndbg_parse_flags(text, flags, sizeof(flags));
 	free(text);
 	if (found == 0)
 		return 0;
-	rc = rb_warn(w, "dyndbg-unavailable",
-		     "%s has no %s callsite (ZONE_DEVICE or its pr_debug compiled out); memmap_ms will be missing",
-		     control, RB_DYNDBG_FUNC);
+	rc = rb_warnings_add(w, "dyndbg-unavailable",
+			     "%s has no %s callsite (ZONE_DEVICE or its pr_debug compiled out); memmap_ms will be missing",
+			     control, RB_DYNDBG_FUNC);
 	return rc ? rc : 1;
 }
 
@@ -345,23 +345,23 @@ static int check_kprobes(struct rb_warnings *w, const char *root,
 	int rc;
 
 	if (!*tracing) {
-		rc = rb_warn(w, "kprobes-unavailable",
-			     "tracefs is not mounted at /sys/kernel/tracing or /sys/kernel/debug/tracing; memmap_ns (probe timing) will be missing");
+		rc = rb_warnings_add(w, "kprobes-unavailable",
+				     "tracefs is not mounted at /sys/kernel/tracing or /sys/kernel/debug/tracing; memmap_ns (probe timing) will be missing");
 		return rc ? rc : 1;
 	}
 	snprintf(rel, sizeof(rel), "%s/kprobe_events", tracing);
 	if (!rb_root_exists(root, rel)) {
-		rc = rb_warn(w, "kprobes-unavailable",
-			     "%s is missing (CONFIG_KPROBE_EVENTS=n?); memmap_ns (probe timing) will be missing",
-			     rel);
+		rc = rb_warnings_add(w, "kprobes-unavailable",
+				     "%s is missing (CONFIG_KPROBE_EVENTS=n?); memmap_ns (probe timing) will be missing",
+				     rel);
 		return rc ? rc : 1;
 	}
 	/* kprobes fall under lockdown's confidentiality level. */
 	if (rb_root_read_line(root, "/sys/kernel/security/lockdown", lockdown,
 			      sizeof(lockdown)) > 0 &&
 	    strstr(lockdown, "[confidentiality]")) {
-		rc = rb_warn(w, "kprobes-unavailable",
-			     "kernel lockdown is at confidentiality, which forbids kprobes; memmap_ns (probe timing) will be missing");
+		rc = rb_warnings_add(w, "kprobes-unavailable",
+				     "kernel lockdown is at confidentiality, which forbids kprobes; memmap_ns (probe timing) will be missing");
 		return rc ? rc : 1;
 	}
 	return 0;
@@ -382,9 +382,9 @@ static int check_zone_device_users(struct rb_warnings *w, const char *root)
 	}
 	if (!used)
 		return 0;
-	return rb_warn(w, "other-zone-device-users",
-		       "loaded: %s; these ZONE_DEVICE users also run memmap_init_zone_device() and print the same kernel line, which can be mistaken for the target's",
-		       list);
+	return rb_warnings_add(w, "other-zone-device-users",
+			       "loaded: %s; these ZONE_DEVICE users also run memmap_init_zone_device() and print the same kernel line, which can be mistaken for the target's",
+			       list);
 }
 
 int rb_guards_check(struct rb_warnings *w, const char *root,

@@ -5,26 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/log.h"
+#include "results/config-label.h"
 #include "run/rebind-loop.h"
 
 bool rb_config_req_changes(const struct rb_config_req *req)
 {
 	return req && (req->mode || req->map || req->align);
-}
-
-static const char *config_label(const struct rb_target_desc *d, char *buf,
-				size_t len)
-{
-	if (d->align)
-		snprintf(buf, len, "%s %s%s%s align %" PRIu64 "K",
-			 d->dev ? d->dev : "?", d->mode ? d->mode : "?",
-			 d->map ? " map " : "", d->map ? d->map : "",
-			 d->align >> 10);
-	else
-		snprintf(buf, len, "%s %s%s%s", d->dev ? d->dev : "?",
-			 d->mode ? d->mode : "?", d->map ? " map " : "",
-			 d->map ? d->map : "");
-	return buf;
 }
 
 struct progress {
@@ -64,9 +50,9 @@ static int timed_bind(struct rb_target *t, struct rb_timing *tm,
 
 	rc = rb_timing_arm(tm);
 	if (rc && !rb_warnings_has(w, "timing-arm-failed"))
-		rb_warn(w, "timing-arm-failed",
-			"arming the kernel-side timing failed: %s",
-			strerror(-rc));
+		rb_warnings_add(w, "timing-arm-failed",
+				"arming the kernel-side timing failed: %s",
+				strerror(-rc));
 	t0 = rb_now_ns();
 	rc = t->ops->bind(t);
 	t1 = rb_now_ns();
@@ -242,7 +228,8 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 			 t->name, strerror(-rc));
 		goto early;
 	}
-	config_label(&cfg->target, prog.label, sizeof(prog.label));
+	rb_config_label(prog.label, sizeof(prog.label), &cfg->target, 0,
+			RB_LABEL_DEV);
 	rb_dbg("%s: %u warmup + %u measured rebinds of %s on %s",
 	       prog.label, o->warmup, o->runs,
 	       cfg->target.bind_dev ? cfg->target.bind_dev : t->name,

@@ -277,25 +277,25 @@ static void collect_kmsg(struct rb_timing *t, uint64_t expected,
 	int rc = rb_kmsg_collect(&t->kmsg, expected, &kr);
 
 	if (rc) {
-		rb_warn(w, "kmsg-read-failed", "reading /dev/kmsg failed: %s",
-			strerror(-rc));
+		rb_warnings_add(w, "kmsg-read-failed", "reading /dev/kmsg failed: %s",
+				strerror(-rc));
 		return;
 	}
 	if (kr.overrun && !rb_warnings_has(w, "kmsg-overrun"))
-		rb_warn(w, "kmsg-overrun",
-			"/dev/kmsg overran during a bind; kernel log records were lost (LOG_BUF_SHIFT too small or a noisy kernel)");
+		rb_warnings_add(w, "kmsg-overrun",
+				"/dev/kmsg overran during a bind; kernel log records were lost (LOG_BUF_SHIFT too small or a noisy kernel)");
 	if (!kr.nr_ranges) {
 		if (!rb_warnings_has(w, "kmsg-no-memmap-line"))
-			rb_warn(w, "kmsg-no-memmap-line",
-				"a bind printed no memmap_init_zone_device line");
+			rb_warnings_add(w, "kmsg-no-memmap-line",
+					"a bind printed no memmap_init_zone_device line");
 		return;
 	}
 	if (!kr.matched && expected &&
 	    !rb_warnings_has(w, "kmsg-unattributed"))
-		rb_warn(w, "kmsg-unattributed",
-			"memmap lines of a bind sum to %llu pages, expected %llu; all %u taken",
-			(unsigned long long)kr.nr_pages,
-			(unsigned long long)expected, kr.nr_ranges);
+		rb_warnings_add(w, "kmsg-unattributed",
+				"memmap lines of a bind sum to %llu pages, expected %llu; all %u taken",
+				(unsigned long long)kr.nr_pages,
+				(unsigned long long)expected, kr.nr_ranges);
 	s->have |= RB_SRC_MEMMAP_MS;
 	s->memmap_ms = kr.ms;
 	s->nr_pages = kr.nr_pages;
@@ -313,18 +313,18 @@ static void collect_probe(struct rb_timing *t, struct rb_sample *s,
 	int rc = rb_kprobe_collect(t->probe, &pr);
 
 	if (rc) {
-		rb_warn(w, "probe-read-failed",
+		rb_warnings_add(w, "probe-read-failed",
 			"reading the trace instance failed: %s", strerror(-rc));
 		return;
 	}
 	if (pr.unpaired && !rb_warnings_has(w, "probe-unpaired"))
-		rb_warn(w, "probe-unpaired",
-			"%u kprobe entries/exits without a partner in a bind (events lost?)",
-			pr.unpaired);
+		rb_warnings_add(w, "probe-unpaired",
+				"%u kprobe entries/exits without a partner in a bind (events lost?)",
+				pr.unpaired);
 	if (!pr.nr_pairs) {
 		if (!rb_warnings_has(w, "probe-no-hit"))
-			rb_warn(w, "probe-no-hit",
-				"a bind did not hit the memmap_init_zone_device probe");
+			rb_warnings_add(w, "probe-no-hit",
+					"a bind did not hit the memmap_init_zone_device probe");
 		return;
 	}
 	s->have |= RB_SRC_MEMMAP_NS;
@@ -334,9 +334,9 @@ static void collect_probe(struct rb_timing *t, struct rb_sample *s,
 		s->nr_ranges = pr.nr_pairs;
 	else if (pr.nr_pairs != s->nr_ranges &&
 		 !rb_warnings_has(w, "probe-kmsg-ranges-differ"))
-		rb_warn(w, "probe-kmsg-ranges-differ",
-			"a bind hit the probe %u times but printed %u attributed memmap lines",
-			pr.nr_pairs, s->nr_ranges);
+		rb_warnings_add(w, "probe-kmsg-ranges-differ",
+				"a bind hit the probe %u times but printed %u attributed memmap lines",
+				pr.nr_pairs, s->nr_ranges);
 }
 
 void rb_timing_collect(struct rb_timing *t, uint64_t expected,

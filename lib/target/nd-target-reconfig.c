@@ -21,6 +21,7 @@
 #include <ndctl/libndctl.h>
 #include "util/log.h"
 #include "target/target-priv.h"
+#include "util/format.h"
 
 #define INFO_BLOCK_ZERO (8 << 10) /* pfn/dax/btt info block lives at 4K */
 #define SZ_2M (2UL << 20)
@@ -87,19 +88,6 @@ static int get(struct nd_ctx *c)
 	return fail(c, -ENODEV, "%s: namespace is gone", c->name);
 }
 
-static const char *size_str(uint64_t v, char *buf, size_t len)
-{
-	if (v && v % (1ULL << 30) == 0)
-		snprintf(buf, len, "%lluG", (unsigned long long)(v >> 30));
-	else if (v && v % (1ULL << 20) == 0)
-		snprintf(buf, len, "%lluM", (unsigned long long)(v >> 20));
-	else if (v && v % (1ULL << 10) == 0)
-		snprintf(buf, len, "%lluK", (unsigned long long)(v >> 10));
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-	return buf;
-}
-
 /* Check @align against the seed's supported_alignments. */
 static int check_align(struct nd_ctx *c, const char *mode, uint64_t align,
 		       int num, unsigned long (*get_align)(void *, int),
@@ -114,7 +102,7 @@ static int check_align(struct nd_ctx *c, const char *mode, uint64_t align,
 
 		if (a == align)
 			return 0;
-		size_str(a, one, sizeof(one));
+		rb_format_size(one, sizeof(one), a);
 		used += snprintf(list + used, sizeof(list) - used, "%s%s",
 				 i ? " " : "", one);
 		if (used >= sizeof(list))
@@ -122,7 +110,7 @@ static int check_align(struct nd_ctx *c, const char *mode, uint64_t align,
 	}
 	return fail(c, -RB_ENOCAP,
 		    "%s: %s align %s is not supported by %s (it offers %s)",
-		    c->name, mode, size_str(align, one, sizeof(one)),
+		    c->name, mode, rb_format_size(one, sizeof(one), align),
 		    ndctl_region_get_devname(c->region),
 		    num ? list : "none");
 }
@@ -324,8 +312,8 @@ static int validate(struct nd_ctx *c, const struct rb_nd_req *req,
 		return fail(c, -RB_ENOCAP,
 			    "%s: %s map=%s align %s does not fit in %s: the info block%s, rounded up to the align, leaves no data (or its start is not 2M aligned); use a smaller --align%s",
 			    c->name, req->mode, req->map,
-			    size_str(*align, a, sizeof(a)),
-			    size_str(size, s, sizeof(s)),
+			    rb_format_size(a, sizeof(a), *align),
+			    rb_format_size(s, sizeof(s), size),
 			    strcmp(req->map, "mem") ?
 			    " and the memmap reserve (64 bytes a page)" : "",
 			    strcmp(req->map, "mem") ? " or --map mem" : "");

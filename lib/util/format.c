@@ -4,7 +4,7 @@
 #include <string.h>
 #include "util/format.h"
 
-void rb_format_size(char *buf, size_t len, uint64_t bytes)
+const char *rb_format_size(char *buf, size_t len, uint64_t bytes)
 {
 	static const char units[] = "KMGTPE";
 	double v = (double)bytes;
@@ -12,13 +12,14 @@ void rb_format_size(char *buf, size_t len, uint64_t bytes)
 
 	if (bytes < 1024) {
 		snprintf(buf, len, "%llu", (unsigned long long)bytes);
-		return;
+		return buf;
 	}
 	while (v >= 1024 && u < 5) {
 		v /= 1024;
 		u++;
 	}
 	snprintf(buf, len, v == floor(v) ? "%.0f%c" : "%.2f%c", v, units[u]);
+	return buf;
 }
 
 double rb_to_ms(double v, const char *unit)

@@ -14,7 +14,7 @@
  * ndctl's short form, base 1024: "2M", "100G", "1.50G" when not a whole
  * unit, plain bytes ("4096" is "4K", "512" stays "512") below 1 KiB.
  */
-void rb_format_size(char *buf, size_t len, uint64_t bytes);
+const char *rb_format_size(char *buf, size_t len, uint64_t bytes);
 
 /* Values of @unit ("ns" or "ms") converted to milliseconds. */
 double rb_to_ms(double v, const char *unit);

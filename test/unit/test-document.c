@@ -118,8 +118,8 @@ static struct rb_document *make_live(void)
 	struct rb_document *doc = rb_document_new("ndctl-rebind-bench", "live");
 
 	doc->fingerprint = fake_fingerprint();
-	rb_warn(&doc->warnings, "cpufreq-governor",
-		"cpu0 uses the powersave governor, not performance");
+	rb_warnings_add(&doc->warnings, "cpufreq-governor",
+			"cpu0 uses the powersave governor, not performance");
 	fill_live(rb_document_add_config(doc));
 	return doc;
 }
@@ -304,12 +304,12 @@ static void test_consistency(void)
 	json_object_put(o);
 
 	/* A warning already recorded is not added a second time. */
-	rb_warn(&cfg1->warnings, "nr-pages-inconsistent", "recorded by import");
+	rb_warnings_add(&cfg1->warnings, "nr-pages-inconsistent", "recorded by import");
 	CHECK_U64(rb_config_check(cfg1, &w), 0, "recorded warning not repeated");
 	rb_warnings_free(&w);
-	CHECK_U64(rb_warn(&w, "a", "x"), 0, "rb_warn");
-	rb_warn(&w, "a", "x");
-	rb_warn(&w, "a", "y");
+	CHECK_U64(rb_warnings_add(&w, "a", "x"), 0, "rb_warn");
+	rb_warnings_add(&w, "a", "x");
+	rb_warnings_add(&w, "a", "y");
 	CHECK_U64(w.nr, 2, "identical warnings are merged");
 	rb_warnings_free(&w);
 	rb_document_free(doc);

@@ -180,8 +180,8 @@ static void test_summary(void)
 	add_config(doc, true);
 	add_config(doc, false);
 	doc->configs[1].samples[4].nr_pages = 26214399;
-	rb_warn(&doc->warnings, "page-ref-tracepoint-enabled",
-		"the page_ref_set tracepoint is enabled in 1 place(s) (/sys/kernel/tracing/instances/averyveryverylonginstancename/events/page_ref/page_ref_set/enable reads \"1\"): the patched kernel keeps its fast path off");
+	rb_warnings_add(&doc->warnings, "page-ref-tracepoint-enabled",
+			"the page_ref_set tracepoint is enabled in 1 place(s) (/sys/kernel/tracing/instances/averyveryverylonginstancename/events/page_ref/page_ref_set/enable reads \"1\"): the patched kernel keeps its fast path off");
 	text = capture_summary(doc);
 	printf("%s", text);
 	CHECK(strstr(text, "namespace0.0 [1/2] devdax map=mem align=2M size=100G (dax_pmem on dax0.0) region0 node 1\n") ||
