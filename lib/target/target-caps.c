@@ -150,7 +150,9 @@ int rb_cap_driver(const char *name, char *why, size_t len)
 		return 0;
 	builtin = module_builtin(d->name);
 	loadable = builtin == 1 ? 1 : module_loadable(d->name);
-	if (builtin == 1 || loadable == 1)
+	/* -ENOMEM and the like: no answer is no evidence against it */
+	if (builtin == 1 || loadable == 1 ||
+	    (loadable < 0 && loadable != -ENOENT))
 		return 0;
 	kc = rb_kconfig_load(rb_sysroot(), NULL);
 	state = config_state(kc, d->config);

@@ -84,13 +84,6 @@ void rb_daxctl_quiet(struct daxctl_ctx *ctx);
 void rb_kmod_quiet(struct kmod_ctx *ctx);
 
 /*
- * A capability the kernel, the region or the namespace lacks: what
- * check_config() returns for it, so that the run refuses it with
- * RB_EXIT_ENV (EINVAL and EOPNOTSUPP are the user's mistakes: usage).
- */
-#define RB_ENOCAP ENOPKG
-
-/*
  * Is driver @name (nd_pmem, dax_pmem, device_dax, kmem) registered, built
  * in or loadable? Nothing is loaded. 0, or -RB_ENOCAP with what is missing
  * ("no dax_pmem module: CONFIG_DEV_DAX_PMEM=m, not installed") in @why. Drivers

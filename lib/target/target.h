@@ -8,12 +8,20 @@
 #ifndef RB_TARGET_H
 #define RB_TARGET_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "results/document.h"
 
 struct rb_target;
+
+/*
+ * What a target op returns for a capability the kernel, the region or the
+ * namespace lacks: the run refuses it with RB_EXIT_ENV, while -EINVAL and
+ * -EOPNOTSUPP are the user's mistakes (RB_EXIT_USAGE).
+ */
+#define RB_ENOCAP ENOPKG
 
 /* One configuration of the --mode x --map x --align matrix. */
 struct rb_config_req {
@@ -48,7 +56,12 @@ struct rb_target_ops {
 	/*
 	 * Would reconfigure() take @req? Changes nothing, so that a matrix
 	 * with one bad entry is refused before its first entry runs. Same
-	 * returns as reconfigure(); NULL when there is nothing to check.
+	 * returns as reconfigure(), plus -RB_ENOCAP when this kernel, the
+	 * region or the namespace cannot do @req (a driver a mode binds is
+	 * neither registered, built in nor loadable; no pfn/dax seed; an
+	 * align the seed does not list; no room for the info block and the
+	 * map=dev reserve; a dynamic align the device's ranges refuse), with
+	 * the one-line reason in t->err. NULL when there is nothing to check.
 	 */
 	int (*check_config)(struct rb_target *t,
 			    const struct rb_config_req *req);

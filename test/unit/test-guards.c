@@ -15,7 +15,7 @@
 #include "results/document.h"
 #include "run/fingerprint.h"
 #include "run/guards.h"
-#include "run/kconfig.h"
+#include "util/kconfig.h"
 #include "unit.h"
 
 static char root[64];

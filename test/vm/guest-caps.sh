@@ -89,6 +89,10 @@ part_nodax()
 			length' /tmp/fsdax.json)" 3
 	t_is "fsdax alone: the namespace is put back" "$(ndctl list -N)" \
 		"$before"
+	# Debian builds CONFIG_PAGE_POISONING in, off unless page_poison=1.
+	t_is "fsdax alone: no debug-vm-kernel warning on a stock kernel" \
+		"$(json '[.warnings[] | select(.id == "debug-vm-kernel")] |
+			length' /tmp/fsdax.json)" 0
 	no_library_lines "fsdax alone" /tmp/err
 }
 

@@ -230,7 +230,7 @@ if [ "$RB_SIZE" = 1G ]; then
 	kmsg_mark bad
 	$BENCH --force --mode devdax --align 4K,1G --runs 1 \
 		-o "$RB_OUT/bad.json" $ns 2>"$RB_OUT/bad.err"
-	t_is "C: --align 4K,1G on 1G refused (exit 2)" $? 2
+	t_is "C: --align 4K,1G on 1G refused: it does not fit (exit 6)" $? 6
 	t_is "C: ... with one line" "$(grep -c '' "$RB_OUT/bad.err")" 1
 	t_like "C: ... naming the entry" "$(cat "$RB_OUT/bad.err")" \
 		'devdax map=dev align 1G does not fit in 1G'
