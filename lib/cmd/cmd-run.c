@@ -19,7 +19,7 @@
 #include "run/fingerprint.h"
 #include "run/guards.h"
 #include "report/human.h"
-#include "run/kconfig.h"
+#include "util/kconfig.h"
 #include "util/file-io.h"
 #include "util/log.h"
 #include "run/rebind-loop.h"
@@ -273,7 +273,7 @@ static int measure(struct run *r)
 		}
 		if (rc) {
 			rb_error("%s", t->err[0] ? t->err : strerror(-rc));
-			if (rc == -ENODATA)
+			if (rc == -ENODATA || rc == -RB_ENOCAP)
 				status = RB_EXIT_ENV;
 			else if (out.rejected)
 				status = RB_EXIT_USAGE;

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include "run/fingerprint.h"
 #include "util/json.h"
-#include "run/kconfig.h"
+#include "util/kconfig.h"
 #include "util/sysroot.h"
 
 /*
