@@ -17,7 +17,7 @@
 #include "results/document.h"
 #include "util/exit-codes.h"
 #include "run/fingerprint.h"
-#include "run/guards.h"
+#include "run/env-warnings.h"
 #include "report/human.h"
 #include "util/kconfig.h"
 #include "util/file-io.h"
@@ -292,7 +292,7 @@ static void describe_environment(struct rb_document *doc)
 	size_t i;
 
 	doc->fingerprint = rb_fingerprint_collect(rb_sysroot(), kc);
-	if (rb_guards_check(&doc->warnings, rb_sysroot(), kc) < 0)
+	if (rb_env_warnings(&doc->warnings, rb_sysroot(), kc) < 0)
 		rb_warning("environment checks ran out of memory");
 	rb_kconfig_free(kc);
 	for (i = 0; i < doc->warnings.nr; i++)

@@ -12,6 +12,7 @@
 #include <tracefs.h>
 #include "util/log.h"
 #include "run/kprobe.h"
+#include "run/tracefs-dir.h"
 
 #define EV_IN "memmap_init_zone_device_entry"
 #define EV_OUT "memmap_init_zone_device_exit"
@@ -230,8 +231,13 @@ static int enable_event(struct rb_kprobe *p, const char *ev, const char *val)
 static const char *tracing_dir(bool *we_mounted, char *why, size_t whylen)
 {
 	bool was_mounted = tracefs_is_mounted();
-	const char *dir = tracefs_tracing_dir();
+	const char *mounted = rb_tracefs_dir(""), *dir;
 	char path[512];
+
+	/* Where the environment checks looked; else libtracefs mounts one. */
+	if (*mounted)
+		tracefs_set_tracing_dir((char *)mounted);
+	dir = tracefs_tracing_dir();
 
 	*we_mounted = dir && !was_mounted && tracefs_is_mounted();
 	if (*we_mounted)

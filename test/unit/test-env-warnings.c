@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Environment guards, kernel-config parsing and the fingerprint, on fake
+ * Environment warnings, kernel-config parsing and the fingerprint, on fake
  * /proc, /sys and /boot trees built below a temporary root.
  */
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <zlib.h>
 #include "results/document.h"
 #include "run/fingerprint.h"
-#include "run/guards.h"
+#include "run/env-warnings.h"
 #include "util/kconfig.h"
 #include "unit.h"
 
@@ -73,7 +73,7 @@ static void new_root(void)
 {
 	if (*root)
 		rm("");
-	snprintf(root, sizeof(root), "/tmp/rb-guards-XXXXXX");
+	snprintf(root, sizeof(root), "/tmp/rb-env-XXXXXX");
 	if (!mkdtemp(root))
 		CHECK(0, "mkdtemp");
 }
@@ -212,14 +212,14 @@ static void test_kconfig_load(void)
 	rb_kconfig_free(kc);
 }
 
-static int check_guards(struct rb_warnings *w, struct rb_kconfig **kcp)
+static int check_env(struct rb_warnings *w, struct rb_kconfig **kcp)
 {
 	*kcp = load_config();
 	rb_warnings_free(w);
-	return rb_guards_check(w, root, *kcp);
+	return rb_env_warnings(w, root, *kcp);
 }
 
-static void test_guards(void)
+static void test_env_warnings(void)
 {
 	struct rb_warnings w = { 0 };
 	struct rb_kconfig *kc;
@@ -227,7 +227,7 @@ static void test_guards(void)
 	int lost;
 
 	make_healthy();
-	lost = check_guards(&w, &kc);
+	lost = check_env(&w, &kc);
 	CHECK_U64(lost, 0, "healthy tree: no source lost");
 	CHECK_U64(w.nr, 0, "healthy tree: no warning");
 	for (i = 0; i < w.nr; i++)
@@ -237,7 +237,7 @@ static void test_guards(void)
 	/* Soft mode in an instance still registers the tracepoint. */
 	put("/sys/kernel/tracing/instances/other/events/page_ref/page_ref_set/enable",
 	    "0*\n");
-	check_guards(&w, &kc);
+	check_env(&w, &kc);
 	CHECK(rb_warnings_has(&w, "page-ref-tracepoint-enabled") &&
 	      strstr(w.v[0].text, "instances/other"),
 	      "page_ref_set 0* in an instance warned");
@@ -245,7 +245,7 @@ static void test_guards(void)
 	put("/sys/kernel/tracing/instances/other/events/page_ref/page_ref_set/enable",
 	    "0\n");
 	put("/sys/kernel/tracing/events/page_ref/page_ref_set/enable", "1\n");
-	check_guards(&w, &kc);
+	check_env(&w, &kc);
 	CHECK(rb_warnings_has(&w, "page-ref-tracepoint-enabled") && w.nr == 1,
 	      "page_ref_set 1 at top level warned, once");
 	rb_kconfig_free(kc);
@@ -255,7 +255,7 @@ static void test_guards(void)
 		 "CONFIG_HZ=250\nCONFIG_KASAN=y\nCONFIG_KASAN_GENERIC=y\n"
 		 "CONFIG_KCSAN=y\nCONFIG_DEBUG_VM=y\n# CONFIG_KMSAN is not set\n"
 		 "CONFIG_DEBUG_PAGEALLOC=y\n");
-	check_guards(&w, &kc);
+	check_env(&w, &kc);
 	CHECK(rb_warnings_has(&w, "sanitized-kernel") &&
 	      strstr(w.v[0].text, "CONFIG_KASAN, CONFIG_KCSAN") &&
 	      !strstr(w.v[0].text, "KMSAN"), "sanitizers listed: %s",
@@ -267,7 +267,7 @@ static void test_guards(void)
 
 	put("/sys/devices/system/cpu/cpu1/cpufreq/scaling_governor",
 	    "powersave\n");
-	check_guards(&w, &kc);
+	check_env(&w, &kc);
 	CHECK(rb_warnings_has(&w, "cpufreq-governor") &&
 	      strstr(w.v[0].text, "1 of 2 CPUs") &&
 	      strstr(w.v[0].text, "cpu1: powersave"),
@@ -279,14 +279,14 @@ static void test_guards(void)
 	/* Callsite missing: the pr_debug is compiled out. */
 	put("/proc/dynamic_debug/control",
 	    "mm/memremap.c:10 [memremap]foo =_ \"x\"\n");
-	lost = check_guards(&w, &kc);
+	lost = check_env(&w, &kc);
 	CHECK(lost == RB_SRC_MEMMAP_MS && rb_warnings_has(&w,
 							   "dyndbg-unavailable"),
 	      "no callsite: memmap_ms lost");
 	rb_kconfig_free(kc);
 	rm("/proc/dynamic_debug/control");
 	put("/proc/self/mounts", "proc /proc proc rw 0 0\n");
-	lost = check_guards(&w, &kc);
+	lost = check_env(&w, &kc);
 	CHECK(lost == RB_SRC_MEMMAP_MS && rb_warnings_has(&w,
 							   "dyndbg-unavailable"),
 	      "no control file: memmap_ms lost");
@@ -294,14 +294,14 @@ static void test_guards(void)
 
 	make_healthy();
 	put("/sys/kernel/security/lockdown", "none integrity [confidentiality]\n");
-	lost = check_guards(&w, &kc);
+	lost = check_env(&w, &kc);
 	CHECK(lost == RB_SRC_MEMMAP_NS && rb_warnings_has(&w,
 							   "kprobes-unavailable"),
 	      "lockdown confidentiality: memmap_ns lost");
 	rb_kconfig_free(kc);
 	put("/sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
 	rm("/sys/kernel/tracing/kprobe_events");
-	lost = check_guards(&w, &kc);
+	lost = check_env(&w, &kc);
 	CHECK(lost == RB_SRC_MEMMAP_NS && strstr(w.v[0].text, "kprobe_events"),
 	      "no kprobe_events: memmap_ns lost");
 	rb_kconfig_free(kc);
@@ -312,7 +312,7 @@ static void test_guards(void)
 	put("/sys/kernel/debug/tracing/kprobe_events", "");
 	put("/sys/kernel/debug/tracing/events/page_ref/page_ref_set/enable",
 	    "1*\n");
-	lost = check_guards(&w, &kc);
+	lost = check_env(&w, &kc);
 	CHECK(lost == 0 && w.nr == 1 &&
 	      rb_warnings_has(&w, "page-ref-tracepoint-enabled"),
 	      "tracefs below debugfs is checked too");
@@ -321,18 +321,19 @@ static void test_guards(void)
 	make_healthy();
 	put("/sys/module/test_hmm/refcnt", "0\n");
 	put("/sys/module/amdgpu/refcnt", "1\n");
-	check_guards(&w, &kc);
+	check_env(&w, &kc);
 	CHECK(rb_warnings_has(&w, "other-zone-device-users") &&
 	      strstr(w.v[0].text, "test_hmm, amdgpu"),
 	      "other ZONE_DEVICE users named: %s", w.nr ? w.v[0].text : "");
 	rb_kconfig_free(kc);
 
-	/* An empty tree: everything unknown, both probe sources lost. */
+	/* An empty tree: everything unknown, memmap_ms lost. */
 	new_root();
-	lost = check_guards(&w, &kc);
-	CHECK(lost == (RB_SRC_MEMMAP_MS | RB_SRC_MEMMAP_NS) &&
-	      rb_warnings_has(&w, "kernel-config-unavailable") && w.nr == 3,
-	      "empty tree: config, dyndbg and kprobes warned");
+	lost = check_env(&w, &kc);
+	CHECK(lost == RB_SRC_MEMMAP_MS &&
+	      rb_warnings_has(&w, "kernel-config-unavailable") && w.nr == 2 &&
+	      !rb_warnings_has(&w, "kprobes-unavailable"),
+	      "empty tree: config and dyndbg warned; tracefs, not mounted, is mounted by the run");
 	rb_kconfig_free(kc);
 	rb_warnings_free(&w);
 }
@@ -413,7 +414,7 @@ static const char *boot_debug(struct rb_warnings *w, const char *config,
 	put_gzip("/proc/config.gz", config);
 	snprintf(line, sizeof(line), "BOOT_IMAGE=/vmlinuz ro %s\n", cmdline);
 	put("/proc/cmdline", line);
-	check_guards(w, &kc);
+	check_env(w, &kc);
 	rb_kconfig_free(kc);
 	if (w->nr == 1 && !strcmp(w->v[0].id, "debug-vm-kernel"))
 		return w->v[0].text;
@@ -475,7 +476,7 @@ int main(void)
 {
 	test_kconfig_parse();
 	test_kconfig_load();
-	test_guards();
+	test_env_warnings();
 	test_boot_debug();
 	test_fingerprint();
 	rm("");

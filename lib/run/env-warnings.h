@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Environment guards of a live run: conditions that make the numbers
+ * Environment warnings of a live run: conditions that make the numbers
  * unrepresentative or remove a timing source. Each finding becomes a
  * warning with a stable id (listed in the JSON Schema); nothing is changed.
  */
-#ifndef RB_GUARDS_H
-#define RB_GUARDS_H
+#ifndef RB_ENV_WARNINGS_H
+#define RB_ENV_WARNINGS_H
 
 #include "results/document.h"
 
@@ -28,7 +28,7 @@ struct rb_kconfig;
  * Returns the mask of enum rb_source that cannot be measured here, or
  * -ENOMEM.
  */
-int rb_guards_check(struct rb_warnings *w, const char *root,
+int rb_env_warnings(struct rb_warnings *w, const char *root,
 		    const struct rb_kconfig *kc);
 
 /*
@@ -39,4 +39,4 @@ int rb_guards_check(struct rb_warnings *w, const char *root,
  */
 int rb_cmdline_bool(const char *cmdline, const char *name);
 
-#endif /* RB_GUARDS_H */
+#endif /* RB_ENV_WARNINGS_H */
