@@ -30,7 +30,9 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
                       interrupts stay consistent whatever the host's load,
                       so the kernel's jiffies figure can be checked against
                       the kprobe pair; the guest sees rb_clock=icount
-  --timeout SECONDS   kill the VM after this long (default 120)
+  --timeout SECONDS   kill the VM after this long (default 120), times
+                      \$RB_VM_TIMEOUT_FACTOR (default 1) on a loaded host
+                      (with meson test --timeout-multiplier)
   --out DIR           results directory (default BUILD/vm-runs/NAME-PMEM-SIZE);
                       the guest's \$RB_OUT, plus vm-console.log, vm-results.log
   --build DIR         meson build dir with the executables (default
@@ -42,7 +44,8 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
   --prepare           only fetch the kernel and build the cached initramfs
 
 GUEST_SCRIPT is a path or a file name in test/vm/; it runs under busybox sh
-with the helpers of test/vm/guest-lib.sh at \$RB_LIB.  The executables of
+with the helpers of test/vm/guest-lib.sh at \$RB_LIB and the other
+guest-side scripts of test/vm/ in \$RB_GUEST.  The executables of
 BUILD/ndctl-plugin, BUILD/daxctl-plugin and BUILD/test/vm are on its PATH.
 
 Exit status: the guest script's (0 pass, 77 skip), 124 timeout,
@@ -129,6 +132,9 @@ parse_args()
 	[ "$labels" = 0 ] || [ "$pmem" = nvdimm ] ||
 		usage_error "--labels needs --pmem nvdimm (e820 has no labels)"
 	[[ $timeout =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes seconds"
+	[[ ${RB_VM_TIMEOUT_FACTOR:-1} =~ ^[1-9][0-9]*$ ]] ||
+		usage_error "RB_VM_TIMEOUT_FACTOR must be a whole number"
+	timeout=$((timeout * ${RB_VM_TIMEOUT_FACTOR:-1}))
 
 	command -v qemu-system-x86_64 >/dev/null ||
 		die "qemu-system-x86_64 missing (run scripts/install-deps.sh)"
@@ -183,6 +189,8 @@ build_initrd()
 	mkdir -p "$stage/rb/guest" "$stage/rb/data"
 	install -m 755 "$here/vm-init.sh" "$stage/init"
 	cp "$here/guest-lib.sh" "$stage/rb/guest-lib.sh"
+	# The guest-side scripts, for the ones that source others.
+	cp "$here"/guest-*.sh "$here"/reliability-*.sh "$stage/rb/guest/"
 	cp "$script" "$stage/rb/guest/"
 	for a in "${data[@]}"; do
 		cp "$a" "$stage/rb/data/"
