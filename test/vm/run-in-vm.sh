@@ -182,10 +182,12 @@ kvm_usable()
 		printf '\260\001\346\364'
 		head -c 12 /dev/zero | tr '\0' '\364'
 	} >"$fw"
-	timeout 20 qemu-system-x86_64 -accel kvm -cpu host -machine pc \
+	# In a subshell that waits for it, so that bash's note of a QEMU
+	# that aborts goes to /dev/null too.
+	(timeout 20 qemu-system-x86_64 -accel kvm -cpu host -machine pc \
 		-nodefaults -display none -no-reboot -bios "$fw" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		>/dev/null 2>&1 || rc=$?
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	 exit $?) >/dev/null 2>&1 || rc=$?
 	rm -f "$fw"
 	[ "$rc" = 3 ]
 }
