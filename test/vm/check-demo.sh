@@ -124,7 +124,10 @@ run_demo()
 }
 check "scripts/demo.sh runs ($base vs $new)" run_demo
 sed 's/^/# /' "$output"
-logs=$(ls -d "$results"/logs/2*/ | grep -v 20000101T000000Z | tail -n 1)
+logs=
+for d in "$results"/logs/2*/; do
+	[ "$d" = "$results/logs/20000101T000000Z/" ] || logs=$d
+done
 
 for side in base new; do
 	k=$base

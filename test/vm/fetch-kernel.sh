@@ -113,7 +113,7 @@ fi
 case $want in
 6.1)	meta=linux-image-amd64 series=6.1 ;;
 [0-9]*.[0-9]*-amd64)
-	meta= series= kver=$want ;;
+	meta='' series='' kver=$want ;;
 [0-9]*.[0-9]*)
 	meta=linux-image-$want-amd64 series=$want ;;
 *)	die "kernel '$want': want 6.1, 6.12, a Debian release such as" \
