@@ -2,9 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Cycle time of a measured rebind: ndctl-rebind-bench against the raw sysfs
-# floor and an ndctl shell loop, in the VM (4 GiB emulated NVDIMM, fsdax
-# map=dev and devdax align=2M); see doc/speed.md.  A benchmark, not a test:
-# it prints a table and fails only when a VM or a guest check fails.
+# floor and an ndctl shell loop, in the VM (emulated NVDIMMs of 1, 4 and
+# 16 GiB, fsdax map=dev and devdax align=2M); see doc/speed.md.  How the
+# cost grows with the work: per size, the memmap time, the bind time and
+# the tool's own time per cycle over the raw sysfs floor.  The series'
+# 100 GiB is a separate step (--sizes 100G: about 4.5 GiB of free memory
+# and 4.2 GiB free in /dev/shm, and some 10 minutes under TCG).  A benchmark,
+# not a test: it prints tables and fails only when a VM or a guest check
+# fails.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,27 +18,31 @@ usage()
 {
 	cat <<USAGE
 usage: bench-speed.sh [--build DIR] [--runs N] [--modes LIST] [--no-diag]
-                      [--timeout S] [--icount]
+                      [--timeout S] [--icount] [--sizes LIST]
 
   --build DIR    meson build directory, set up when missing
                  (default \$RB_BUILD or SRC/build-bench)
   --runs N       measured rebinds per method and mode (default 20, >= 10)
   --modes LIST   fsdax,devdax (default both; one VM each)
+  --sizes LIST   NVDIMM sizes (default 1G,4G,16G; 100G as its own step)
   --no-diag      skip the third VM (system-call breakdown of a tool cycle,
                  kernel time with and without the kprobe pair)
-  --timeout S    per VM (default 240; TCG on a busy host is slow)
+  --timeout S    per VM at 4G (default 240; TCG on a busy host is slow),
+                 scaled with the size
   --icount       guest time from the instruction count (run-in-vm.sh
                  --icount): cycle times in emulated time, which the host's
                  load does not stretch; the tool/floor ratio then compares
                  work done, not the luck of scheduling
 
-Results: DIR/vm-runs/speed-{fsdax,devdax,diag}/, the table on stdout.
+Results: DIR/vm-runs/speed-{fsdax,devdax}-SIZE/ and speed-diag/, the
+tables on stdout.
 USAGE
 }
 
 build=${RB_BUILD:-$top/build-bench}
 runs=20
 modes=fsdax,devdax
+sizes=1G,4G,16G
 diag=1
 timeout=240
 icount=()
@@ -42,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--build)	build=${2:?}; shift 2 ;;
 	--runs)		runs=${2:?}; shift 2 ;;
 	--modes)	modes=${2:?}; shift 2 ;;
+	--sizes)	sizes=${2:?}; shift 2 ;;
 	--no-diag)	diag=0; shift ;;
 	--timeout)	timeout=${2:?}; shift 2 ;;
 	--icount)	icount=(--icount); shift ;;
@@ -50,6 +60,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [[ $runs =~ ^[1-9][0-9]+$ ]] || { usage >&2; exit 2; }
+[[ $sizes =~ ^[1-9][0-9]*G(,[1-9][0-9]*G)*$ ]] || { usage >&2; exit 2; }
 
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" -Dwerror=true >/dev/null
@@ -58,13 +69,14 @@ ninja -C "$build" ndctl-plugin/ndctl-rebind-bench test/vm/rb-speed-floor \
 	>/dev/null
 build=$(cd "$build" && pwd)
 
-vm()		# NAME GUEST-ARGS...
+vm()		# NAME SIZE GUEST-ARGS...
 {
-	local name=$1
+	local name=$1 size=$2 gib=${2%G}
 
-	shift
-	"$top/test/vm/run-in-vm.sh" --build "$build" --size 4G "${icount[@]}" \
-		--timeout "$timeout" --out "$build/vm-runs/speed-$name" \
+	shift 2
+	"$top/test/vm/run-in-vm.sh" --build "$build" --size "$size" \
+		"${icount[@]}" --timeout $((timeout + timeout * gib / 8)) \
+		--out "$build/vm-runs/speed-$name" \
 		-- guest-speed.sh "$@" >"$build/vm-runs/speed-$name.tap" || {
 		echo "bench-speed: the $name VM failed;" \
 			"see $build/vm-runs/speed-$name.tap" >&2
@@ -74,17 +86,20 @@ vm()		# NAME GUEST-ARGS...
 
 mkdir -p "$build/vm-runs"
 dirs=()
-for m in ${modes//,/ }; do
-	vm "$m" "$m" "$runs"
-	dirs+=("$build/vm-runs/speed-$m")
+for size in ${sizes//,/ }; do
+	for m in ${modes//,/ }; do
+		vm "$m-$size" "$size" "$m" "$runs"
+		dirs+=("$build/vm-runs/speed-$m-$size")
+	done
 done
 if [ "$diag" = 1 ]; then
-	vm diag fsdax "$runs" trace probe-ab
+	vm diag 4G fsdax "$runs" trace probe-ab
 	dirs+=("$build/vm-runs/speed-diag")
 fi
 
 python3 - "${dirs[@]}" <<'PY'
 import collections
+import json
 import math
 import os
 import re
@@ -142,13 +157,16 @@ def block(d, mode, m, b):
     return lines, cyc, nums(f + "own")[2:]
 
 
-def table(d, mode):
+GROWTH = []
+
+
+def table(d, mode, size):
     p = lambda m, ext: os.path.join(d, "%s-%s.%s" % (mode, m, ext))
-    print("\n%s, 4 GiB: steady-state cycle time per rebind (ms)" % mode)
+    print("\n%s, %s: steady-state cycle time per rebind (ms)" % (mode, size))
     print("%-9s %3s %-23s %-15s %-7s %-6s %-15s %-5s %s" % (
         "method", "n", "cycle mean ± σ (med)", "own clock", "outside",
         "gap", "memmap ms", "fixed", "pages"))
-    cyc = {}
+    cyc, mms = {}, {}
     for m in METHODS:
         blocks = [x for x in (block(d, mode, m, 1), block(d, mode, m, 2))
                   if x]
@@ -175,10 +193,21 @@ def table(d, mode):
             out = stats(nums(p(m, "outside")))[1]
         lines = [l for bl in blocks for l in bl[0][1:]]
         mm = stats([l[2] for l in lines])
+        mms[m] = mm
         pages = sorted(set(l[1] for l in lines))
         print("%-9s %3d %-23s %-15s %-7.1f %-6s %-15s %-5s %s" % (
             m, c[0], fmt(c, True), fmt(own), out, gap, fmt(mm), fixed,
             ",".join(map(str, pages))))
+    if "tool" in cyc and "floor-c" in cyc:
+        tb = []
+        for b in (1, 2):
+            f = os.path.join(d, "%s-tool-%d.json" % (mode, b))
+            if os.path.exists(f):
+                with open(f) as fd:
+                    tb += [x["bind_ns"] / 1e6 for x in
+                           json.load(fd)["configurations"][0]["samples"]]
+        GROWTH.append((size, mode, mms["tool"], stats(tb), cyc["tool"][1] -
+                       cyc["floor-c"][1], cyc["tool"][1] / cyc["floor-c"][1]))
     print("ratios of mean cycle times, 95% interval:")
     for a, b, target in (("tool", "floor-c", "<= 1.10"),
                          ("tool", "shell", "<= 0.50"),
@@ -281,6 +310,16 @@ for d in sys.argv[1:]:
               "on: %s (n=%d), on/off %s" % (fmt(off), off[0], fmt(on),
                                             on[0], ratio(on, off)))
         continue
-    mode = os.path.basename(d)[len("speed-"):]
-    table(d, mode)
+    mode, size = os.path.basename(d)[len("speed-"):].split("-")
+    table(d, mode, size)
+
+if GROWTH:
+    print("\nCost as the work grows (tool, steady state; ms per rebind)")
+    print("%-6s %-7s %-15s %-17s %-14s %s" % (
+        "size", "mode", "memmap (kmsg)", "bind (wall)",
+        "tool - floor", "tool / floor"))
+    key = lambda g: (int(g[0][:-1]), g[1])
+    for size, mode, mm, own, over, r in sorted(GROWTH, key=key):
+        print("%-6s %-7s %-15s %-17s %-14s %.2f" % (
+            size, mode, fmt(mm), fmt(own), "%+.1f" % over, r))
 PY

@@ -13,6 +13,8 @@
 #	RB_NVDIMMS	how many NVDIMMs (1 or 2: region0, region1)
 #	RB_DATA		directory of the files given with run-in-vm.sh --data
 #	RB_LABELS	1 when the region was switched to labelled mode
+#	RB_GUEST	directory of the guest-side scripts (test/vm/guest-*.sh,
+#			reliability-*.sh), for the ones that source others
 # Tools in the guest: busybox, kmod, ndctl, daxctl, jq, and the project's
 # ndctl-rebind-bench / daxctl-rebind-bench when they were built.
 
@@ -179,6 +181,91 @@ have_tool()
 	command -v "$1" >/dev/null 2>&1
 }
 
+# require_tool NAME: skip the whole script (exit 77) without NAME.
+require_tool()
+{
+	have_tool "$1" && return 0
+	t_skip "$1" "not built"
+	t_done
+	exit 77
+}
+
+# wait_nonempty FILE: wait (at most 5 s) until FILE has content.
+wait_nonempty()
+{
+	_i=0
+	while [ ! -s "$1" ] && [ $_i -lt 50 ]; do
+		usleep 100000
+		_i=$((_i + 1))
+	done
+}
+
+# --- state snapshots: what a run must leave as it found it -------------
+
+TRACING=/sys/kernel/tracing
+RUNDIR=/run/rebind-bench
+
+# mount_tracefs: tracefs at $TRACING (the tools' kprobe source needs it).
+mount_tracefs()
+{
+	[ -d $TRACING/instances ] || mount -t tracefs nodev $TRACING
+}
+
+# ns_state: every namespace's configuration and device names (not the
+# uuid: a restore makes a new pfn/dax device, so its uuid may change).
+ns_state()
+{
+	ndctl list -N | jq -c '[.. | objects | select(.dev? // "" |
+		startswith("namespace")) |
+		{dev, mode, map, align, size, chardev, blockdev}] |
+		sort_by(.dev)'
+}
+
+# dax_state: every dax device's configuration, as daxctl lists it.
+dax_state()
+{
+	daxctl list -D 2>/dev/null | jq -c '[.. | objects |
+		select(.chardev? != null) | {chardev, size, align, mode}] |
+		sort_by(.chardev)'
+}
+
+# helpers_state: the kernel facilities the tools borrow (dyndbg flags,
+# tracefs instances, kprobe events) and the tools' state records.
+helpers_state()
+{
+	echo "dyndbg $(dyndbg_memmap_flags)"
+	echo "instances $(ls $TRACING/instances 2>/dev/null | tr '\n' ' ')"
+	echo "kprobes $(cat $TRACING/kprobe_events 2>/dev/null | tr '\n' ' ')"
+	echo "records $(ls $RUNDIR 2>/dev/null | grep -v '\.lock$' |
+		tr '\n' ' ')"
+}
+
+snapshot()
+{
+	ns_state
+	binding_state
+	dax_state
+	helpers_state
+}
+
+# bindings_by_type: binding_state with pfn/dax/btt instance numbers
+# dropped. A reconfiguration (or a personality put back after a kill in
+# mid-reconfigure) lands on the region's seed device, whose instance name
+# (pfn0.N) the kernel picks.
+bindings_by_type()
+{
+	binding_state | sed 's/^\(pfn\|dax\|btt\)[0-9]*\.[0-9]* /\1 /' | sort
+}
+
+# snapshot_by_type: snapshot, bindings compared by device type.
+snapshot_by_type()
+{
+	ns_state
+	bindings_by_type
+	dax_state
+	helpers_state
+}
+
 # samples_match_dmesg NAME DOC: every bind the document sampled (cold,
 # warmup, steady) is exactly one memmap line of dmesg in the run's time
 # span: same printk time, nr_pages and milliseconds. Leaves
@@ -229,4 +316,39 @@ probe_matches_kmsg()
 			'$1 > tol || -$1 > tol { bad++ }
 			END { print NR ? bad + 0 : "none" }' \
 			"$RB_OUT/$1.diff")" 0
+}
+
+# doc_summary DOC: one diagnostic line per configuration (means).
+doc_summary()
+{
+	json '.configurations[] | "\(.target.dev) \(.target.mode) map=\(.target.map) align=\(.target.align) pages=\(.nr_pages): memmap \([.samples[].memmap_ms] | add / length) ms (kmsg), \([.samples[].memmap_ns] | add / length / 1e6) ms (probe), bind \([.samples[].bind_ns] | add / length / 1e6) ms, unbind \([.samples[].unbind_ns] | add / length / 1e6) ms"' "$1" |
+		while read -r l; do t_diag "$l"; done
+}
+
+# check_doc NAME DOC NCONFIGS NBINDS: a complete document of NCONFIGS
+# configurations and NBINDS sampled binds (cold + warmup + runs), each
+# with its kmsg, probe and wall values, exactly the raw dmesg lines of the
+# run, and the probe in agreement with the kernel line.
+check_doc()
+{
+	_name=$1 _doc=$2 _ncfg=$3 _nsamp=$4
+	t_is "$_name: $_ncfg configuration(s)" \
+		"$(json '.configurations | length' "$_doc")" "$_ncfg"
+	t_is "$_name: $_nsamp binds sampled (cold + warmup + runs)" \
+		"$(json '[.configurations[] | (.cold // empty), .warmup[]?,
+			.samples[]?] | length' "$_doc")" "$_nsamp"
+	t_is "$_name: every bind has kmsg, probe and wall values" \
+		"$(json '[.configurations[] | (.cold // empty), .warmup[]?,
+			.samples[]? | select(.memmap_ms == null or
+			.memmap_ns == null or .bind_ns == null)] | length' \
+			"$_doc")" 0
+
+	samples_match_dmesg "$_name" "$_doc"
+	t_like "$_name: the window holds the expected number of lines" \
+		"$(wc -l <"$RB_OUT/$_name.dmesg-lines")" "^ *$_nsamp\$"
+
+	probe_matches_kmsg "$_name" "$_doc"
+	t_is "$_name: the document is complete" \
+		"$(json '.complete' "$_doc")" true
+	doc_summary "$_doc"
 }

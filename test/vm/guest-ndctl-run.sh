@@ -14,71 +14,8 @@
 . "$RB_LIB"
 
 BENCH=ndctl-rebind-bench
-have_tool $BENCH || { t_skip "$BENCH" "not built"; t_done; exit 77; }
-TRACING=/sys/kernel/tracing
-[ -d $TRACING/instances ] || mount -t tracefs nodev $TRACING
-
-# What a run must leave as it found it.
-ns_state()
-{
-	ndctl list -N | jq -c '[.. | objects | select(.dev? // "" |
-		startswith("namespace")) | {dev, mode, map, align, size}] |
-		sort_by(.dev)'
-}
-
-helpers_state()
-{
-	echo "dyndbg $(dyndbg_memmap_flags)"
-	echo "instances $(ls $TRACING/instances | tr '\n' ' ')"
-	echo "kprobes $(cat $TRACING/kprobe_events | tr '\n' ' ')"
-	echo "records $(ls /run/rebind-bench 2>/dev/null | grep json | tr '\n' ' ')"
-}
-
-snapshot()
-{
-	ns_state
-	binding_state
-	helpers_state
-}
-
-# check_doc NAME DOC NCONFIGS NSAMPLES: structure, dmesg, probe vs kmsg.
-check_doc()
-{
-	name=$1 doc=$2 ncfg=$3 nsamp=$4
-	t_is "$name: $ncfg configuration(s)" \
-		"$(json '.configurations | length' "$doc")" "$ncfg"
-	t_is "$name: $nsamp binds sampled (cold + warmup + runs)" \
-		"$(json '[.configurations[] | (.cold // empty), .warmup[]?,
-			.samples[]?] | length' "$doc")" "$nsamp"
-	t_is "$name: every bind has kmsg, probe and wall values" \
-		"$(json '[.configurations[] | (.cold // empty), .warmup[]?,
-			.samples[]? | select(.memmap_ms == null or
-			.memmap_ns == null or .bind_ns == null)] | length' \
-			"$doc")" 0
-
-	samples_match_dmesg "$name" "$doc"
-	t_like "$name: the window holds the expected number of lines" \
-		"$(wc -l <"$RB_OUT/$name.dmesg-lines")" "^ *$nsamp\$"
-
-	probe_matches_kmsg "$name" "$doc"
-	t_is "$name: the document is complete" "$(json '.complete' "$doc")" \
-		true
-}
-
-summary()
-{
-	json '.configurations[] | "\(.target.mode) map=\(.target.map) align=\(.target.align) pages=\(.nr_pages): memmap \([.samples[].memmap_ms] | add / length) ms (kmsg), \([.samples[].memmap_ns] | add / length / 1e6) ms (probe), bind \([.samples[].bind_ns] | add / length / 1e6) ms, unbind \([.samples[].unbind_ns] | add / length / 1e6) ms"' "$1" |
-		while read -r l; do t_diag "$l"; done
-}
-
-# A reconfiguration rebuilds the personality on the region's next pfn/dax
-# seed, so after a matrix run compare bindings by device type.
-snapshot_by_type()
-{
-	ns_state
-	binding_state | sed 's/^\(pfn\|dax\|btt\)[0-9]*\.[0-9]* /\1 /' | sort
-	helpers_state
-}
+require_tool $BENCH
+mount_tracefs
 
 part=${1:-keep}
 ns=namespace0.0
@@ -122,7 +59,6 @@ fi
 t_is "A: ... which is bound to nd_pmem, as the document says" \
 	"$(basename "$(readlink /sys/bus/nd/devices/$bind_dev/driver)")" \
 	"$(json '.configurations[0].target.driver' "$RB_OUT/a.json")"
-summary "$RB_OUT/a.json"
 t_is "A: namespace, bindings, dyndbg, tracefs as before" "$(snapshot)" \
 	"$before"
 
@@ -175,7 +111,6 @@ check_doc b "$RB_OUT/b.json" 1 5
 t_is "B: nr_pages of every sample is $devpages" \
 	"$(json '[.configurations[0].samples[].nr_pages] | unique | .[]' \
 		"$RB_OUT/b.json")" $devpages
-summary "$RB_OUT/b.json"
 t_is "B: everything as before" "$(snapshot)" "$before"
 ;;
 
@@ -195,7 +130,6 @@ t_is "C: configurations are fsdax/dev then fsdax/mem" \
 t_is "C: page counts $devpages (map=dev) and $mempages (map=mem)" \
 	"$(json '[.configurations[].nr_pages] | join(" ")' \
 		"$RB_OUT/c1.json")" "$devpages $mempages"
-summary "$RB_OUT/c1.json"
 t_is "C: back to fsdax map=dev, bindings and helpers as before" \
 	"$(snapshot_by_type)" "$before"
 ;;
@@ -218,7 +152,6 @@ t_is "C: nr_pages identical within each configuration" \
 	"$(json '[.configurations[] | [(.cold // empty), .samples[] |
 		.nr_pages] | unique | length] | unique | .[]' \
 		"$RB_OUT/c2.json")" 1
-summary "$RB_OUT/c2.json"
 t_is "C: back to fsdax map=dev after devdax" "$(snapshot_by_type)" "$before"
 
 if [ "$RB_SIZE" = 1G ]; then
@@ -243,14 +176,20 @@ fi
 
 signals)
 # --- D: SIGINT mid-run ------------------------------------------------------
+# interrupt NAME SIGNAL: a long run of $ns, SIGNAL after its third memmap
+# line; its exit status in $rc.
+interrupt()
+{
+	kmsg_mark "$1"
+	$BENCH --runs 100000 -o "$RB_OUT/$1.json" $ns 2>"$RB_OUT/$1.err" &
+	pid=$!
+	wait_memmap_lines "$1" 3
+	kill -"$2" $pid
+	wait $pid
+	rc=$?
+}
 before=$(snapshot)
-kmsg_mark d
-$BENCH --runs 100000 -o "$RB_OUT/d.json" $ns 2>"$RB_OUT/d.err" &
-pid=$!
-wait_memmap_lines d 3
-kill -INT $pid
-wait $pid
-rc=$?
+interrupt d INT
 t_is "D: SIGINT exits with status 5 (interrupted)" "$rc" 5
 t_is "D: the partial document is marked incomplete" \
 	"$(json '"\(.complete) \(.configurations[0].complete)"' \
@@ -262,15 +201,10 @@ t_is "D: namespace, bindings, dyndbg, tracefs restored" "$(snapshot)" \
 	"$before"
 
 # --- E: SIGKILL mid-run, repaired by the next invocation --------------------
-kmsg_mark e
-$BENCH --runs 100000 -o "$RB_OUT/e.json" $ns 2>"$RB_OUT/e.err" &
-pid=$!
-wait_memmap_lines e 3
-kill -KILL $pid
-wait $pid
+interrupt e KILL
 t_like "E: the killed run left its state record" \
-	"$(ls /run/rebind-bench)" "$ns.json"
-t_diag "$(cat /run/rebind-bench/$ns.json)"
+	"$(ls $RUNDIR)" "$ns.json"
+t_diag "$(cat $RUNDIR/$ns.json)"
 $BENCH --runs 2 -o "$RB_OUT/e2.json" $ns 2>"$RB_OUT/e2.err"
 t_is "E: the next run repairs it and runs" "$?" 0
 t_like "E: ... saying so" "$(cat "$RB_OUT/e2.err")" "was killed"

@@ -5,7 +5,8 @@
 # archives in order, later files replacing earlier ones, so the image is
 # split in two:
 #
-#   make-initramfs.sh base CACHE_DIR KVER
+#   make-initramfs.sh base CACHE_DIR KERNEL_ID
+#	(KERNEL_ID: a directory of CACHE_DIR/kernel/, see fetch-kernel.sh)
 #	The part that rarely changes: busybox, kmod, the nvdimm/dax/9p
 #	modules with their dependencies, the kernel's config, ndctl, daxctl
 #	and jq (oracles) and their libraries.  Cached in CACHE_DIR; rebuilt
@@ -66,6 +67,8 @@ pack()
 base_stamp()
 {
 	echo "kernel $1"
+	# A build tree: which image and modules, as of when.
+	cat "$cache/kernel/$1/.sig" 2>/dev/null || true
 	sha256sum "$0" | cut -d' ' -f1
 	# shellcheck disable=SC2086 # a list
 	dpkg-query -W -f='${Package} ${Version}\n' $BASE_PACKAGES 2>/dev/null
@@ -74,8 +77,8 @@ base_stamp()
 build_base()
 {
 	cache=$1
-	kver=$2
-	kroot="$cache/kernel/$kver"
+	kroot="$cache/kernel/$2"
+	kver=$(ls "$kroot/lib/modules")
 	stage=$3
 
 	for d in bin sbin usr/bin usr/sbin etc proc sys dev run tmp out rb; do
@@ -109,12 +112,15 @@ build_base()
 		cp "$m" "$stage$rel"
 	done
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -f "$kroot/lib/modules/$kver/$f" ] || continue
 		cp "$kroot/lib/modules/$kver/$f" "$stage/lib/modules/$kver/"
 	done
 	depmod -b "$stage" "$kver"
-	# Where tools look for the running kernel's configuration.
+	# Where tools look for the running kernel's configuration (a build
+	# tree may come without one).
 	mkdir -p "$stage/boot"
-	cp "$kroot/boot/config-$kver" "$stage/boot/"
+	[ ! -f "$kroot/boot/config-$kver" ] ||
+		cp "$kroot/boot/config-$kver" "$stage/boot/"
 	echo "$GUEST_MODULES" | tr -s ' \t\n' '\n' | sed '/^$/d' \
 		>"$stage/rb/modules"
 }
@@ -122,9 +128,11 @@ build_base()
 cmd_base()
 {
 	cache=$(cd "${1:?cache dir}" && pwd)
-	kver=${2:?kernel version}
-	out="$cache/initrd-base-$kver.cpio"
-	want=$(base_stamp "$kver")
+	kid=${2:?kernel id}
+	# Named by this script's version too, so that worktrees with
+	# different versions sharing a cache do not rebuild each other's.
+	out="$cache/initrd-base-$kid-$(sha256sum "$0" | cut -c1-8).cpio"
+	want=$(base_stamp "$kid")
 
 	if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$want" ]
 	then
@@ -136,7 +144,7 @@ cmd_base()
 	if [ ! -f "$out" ] || [ "$(cat "$out.stamp" 2>/dev/null)" != "$want" ]
 	then
 		stage=$(mktemp -d "$cache/.base.XXXXXX")
-		build_base "$cache" "$kver" "$stage"
+		build_base "$cache" "$kid" "$stage"
 		pack "$stage" "$out"
 		# What the overlay need not carry again.
 		(cd "$stage" && find . -mindepth 1 | cut -c2-) >"$out.files"
@@ -163,6 +171,6 @@ cmd_overlay()
 case "${1:-}" in
 base)	shift; cmd_base "$@" ;;
 overlay) shift; cmd_overlay "$@" ;;
-*)	die "usage: make-initramfs.sh base CACHE KVER |" \
+*)	die "usage: make-initramfs.sh base CACHE KERNEL_ID |" \
 		"overlay STAGE OUT BASE [EXECUTABLE...]" ;;
 esac

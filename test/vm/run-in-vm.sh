@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot Debian's kernel in QEMU (TCG) with emulated pmem and run one guest
-# script in it; see usage() below.  The exit status is the guest script's
+# Boot a kernel (Debian's 6.1 or 6.12, or your own build) in QEMU with
+# emulated pmem and run one guest script in it; see usage() below.  The exit status is the guest script's
 # status, so the VM can be used as a meson test.
 set -euo pipefail
 
@@ -19,20 +19,34 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
                       boot (default), legacy e820 pmem via memmap=, or RAM
                       above 4G turned soft-reserved by memmap= (dax_hmem:
                       a dynamic dax region, as HMAT/CXL memory gives)
-  --size 1G|4G        pmem size (default 1G), of each NVDIMM
+  --size NG           pmem size (default 1G), of each NVDIMM; above 16G the
+                      guest gets 2 GiB of RAM (the struct pages of a
+                      map=dev namespace live in the pmem itself)
+  --kernel KERNEL     6.1 (default) or 6.12: Debian 12's current kernel of
+                      that series; a Debian release (6.1.0-57-amd64); or a
+                      directory with your build's bzImage and the tree of
+                      make modules_install INSTALL_MOD_PATH=DIR (see
+                      fetch-kernel.sh)
+  --accel auto|kvm|tcg
+                      KVM when /dev/kvm is usable, else TCG (default auto,
+                      or \$RB_VM_ACCEL); the guest sees rb_accel=kvm|tcg on
+                      its command line, which the results record
   --nvdimms 1|2       nvdimm only: how many NVDIMMs (default 1), each with its
                       own backing file and label area: region0, region1
   --labels            nvdimm only: init-labels before the script, leaving an
                       empty labelled region
   --dyndbg            boot with the memmap_init_zone_device pr_debug enabled
-  --icount            guest clocks from the instruction count (-icount
+  --icount            (TCG only) guest clocks from the instruction count (-icount
                       shift=auto,sleep=off): jiffies, TSC and timer
                       interrupts stay consistent whatever the host's load,
                       so the kernel's jiffies figure can be checked against
                       the kprobe pair; the guest sees rb_clock=icount
-  --timeout SECONDS   kill the VM after this long (default 120)
+  --timeout SECONDS   kill the VM after this long (default 120), times
+                      \$RB_VM_TIMEOUT_FACTOR (default 1) on a loaded host
+                      (with meson test --timeout-multiplier)
   --out DIR           results directory (default BUILD/vm-runs/NAME-PMEM-SIZE);
                       the guest's \$RB_OUT, plus vm-console.log, vm-results.log
+                      and vm.json (kernel, release, accelerator, size)
   --build DIR         meson build dir with the executables (default
                       \$RB_BUILD or SRC/build); it also holds the cache
   --cache DIR         kernel/initramfs cache (default \$RB_VM_CACHE or
@@ -50,7 +64,8 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
                       \$RB_SSH_PORT
 
 GUEST_SCRIPT is a path or a file name in test/vm/; it runs under busybox sh
-with the helpers of test/vm/guest-lib.sh at \$RB_LIB.  The executables of
+with the helpers of test/vm/guest-lib.sh at \$RB_LIB and the other
+guest-side scripts of test/vm/ in \$RB_GUEST.  The executables of
 BUILD/ndctl-plugin, BUILD/daxctl-plugin and BUILD/test/vm are on its PATH.
 
 Exit status: the guest script's (0 pass, 77 skip), 124 timeout,
@@ -73,6 +88,8 @@ usage_error()
 
 pmem=nvdimm
 size=1G
+kernel_spec=6.1
+accel=${RB_VM_ACCEL:-auto}
 nvdimms=1
 labels=0
 dyndbg=0
@@ -98,6 +115,8 @@ parse_args()
 		case $1 in
 		--pmem)		pmem=${2:?}; shift 2 ;;
 		--size)		size=${2:?}; shift 2 ;;
+		--kernel)	kernel_spec=${2:?}; shift 2 ;;
+		--accel)	accel=${2:?}; shift 2 ;;
 		--nvdimms)	nvdimms=${2:?}; shift 2 ;;
 		--labels)	labels=1; shift ;;
 		--dyndbg)	dyndbg=1; shift ;;
@@ -130,8 +149,15 @@ parse_args()
 	*) usage_error "--pmem must be nvdimm, e820 or hmem" ;;
 	esac
 	[[ $size =~ ^[1-9][0-9]*G$ ]] ||
-		usage_error "--size must be like 1G or 4G"
+		usage_error "--size must be like 1G, 4G or 100G"
 	gib=${size%G}
+	case $accel in
+	auto)	accel=tcg
+		kvm_usable && accel=kvm ;;
+	kvm)	kvm_usable || die "--accel kvm: /dev/kvm is not usable" ;;
+	tcg)	;;
+	*)	usage_error "--accel must be auto, kvm or tcg" ;;
+	esac
 	[[ $nvdimms =~ ^[12]$ ]] || usage_error "--nvdimms must be 1 or 2"
 	[ "$nvdimms" = 1 ] || [ "$pmem" = nvdimm ] ||
 		usage_error "--nvdimms needs --pmem nvdimm"
@@ -142,6 +168,9 @@ parse_args()
 		usage_error "--labels needs --pmem nvdimm (e820 has no labels)"
 	[[ $timeout =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes seconds"
 	[[ $ssh_port =~ ^([1-9][0-9]*)?$ ]] || usage_error "--ssh-port takes a port"
+	[[ ${RB_VM_TIMEOUT_FACTOR:-1} =~ ^[1-9][0-9]*$ ]] ||
+		usage_error "RB_VM_TIMEOUT_FACTOR must be a whole number"
+	timeout=$((timeout * ${RB_VM_TIMEOUT_FACTOR:-1}))
 
 	command -v qemu-system-x86_64 >/dev/null ||
 		die "qemu-system-x86_64 missing (run scripts/install-deps.sh)"
@@ -151,6 +180,31 @@ parse_args()
 	mkdir -p "$cache"
 }
 
+# kvm_usable: /dev/kvm opens read-write and a KVM guest runs: a 64 KiB
+# firmware whose reset vector writes 1 to isa-debug-exit (QEMU exits 3).
+# Some hosts (nested set-ups) expose a /dev/kvm whose vCPUs QEMU cannot
+# set up.
+kvm_usable()
+{
+	local fw rc=0
+
+	[ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null || return 1
+	fw=$(mktemp "${TMPDIR:-/tmp}/rb-kvm-probe.XXXXXX")
+	{
+		head -c 65520 /dev/zero | tr '\0' '\364'
+		printf '\260\001\346\364'
+		head -c 12 /dev/zero | tr '\0' '\364'
+	} >"$fw"
+	# In a subshell that waits for it, so that bash's note of a QEMU
+	# that aborts goes to /dev/null too.
+	(timeout 20 qemu-system-x86_64 -accel kvm -cpu host -machine pc \
+		-nodefaults -display none -no-reboot -bios "$fw" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	 exit $?) >/dev/null 2>&1 || rc=$?
+	rm -f "$fw"
+	[ "$rc" = 3 ]
+}
+
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup()
 {
@@ -158,14 +212,34 @@ cleanup()
 	[ "${#backings[@]}" = 0 ] || rm -f "${backings[@]}"
 }
 
-# fetch_kernel: kver, kernel and the base initramfs, from the cache.
+# fetch_kernel: kid (its directory in the cache), kver (its release),
+# kernel (the image) and the base initramfs.
 fetch_kernel()
 {
-	kver=$("$here/fetch-kernel.sh" "$cache") || die "cannot get a kernel"
-	kernel=$cache/kernel/$kver/boot/vmlinux-$kver.pvh
-	[ -f "$kernel" ] || kernel=$cache/kernel/$kver/boot/vmlinuz-$kver
-	base=$("$here/make-initramfs.sh" base "$cache" "$kver") ||
+	kid=$("$here/fetch-kernel.sh" "$cache" "$kernel_spec") ||
+		die "cannot get the kernel $kernel_spec"
+	kver=$(ls "$cache/kernel/$kid/lib/modules")
+	kernel=$cache/kernel/$kid/boot/vmlinux-$kver.pvh
+	[ -f "$kernel" ] || kernel=$cache/kernel/$kid/boot/vmlinuz-$kver
+	base=$("$here/make-initramfs.sh" base "$cache" "$kid") ||
 		die "cannot build the base initramfs"
+}
+
+# write_vm_json: what ran, for whoever reads the results.
+write_vm_json()
+{
+	local src=
+
+	[ ! -f "$cache/kernel/$kid/.source" ] ||
+		src=$(cat "$cache/kernel/$kid/.source")
+	jq -n --arg spec "$kernel_spec" --arg release "$kver" \
+		--arg build "$src" --arg accel "$accel" --arg pmem "$pmem" \
+		--arg size "$size" --argjson nvdimms "$nvdimms" \
+		--arg icount "$icount" \
+		'{kernel: $spec, release: $release,
+		  build: (if $build == "" then null else $build end),
+		  accel: $accel, icount: ($icount == "1"), pmem: $pmem,
+		  size: $size, nvdimms: $nvdimms}' >"$out/vm.json"
 }
 
 # setup_out: name and out, the results directory, emptied if a previous
@@ -175,6 +249,7 @@ setup_out()
 	name=$(basename "$script" .sh)-$pmem-$size
 	[ "$nvdimms" = 1 ] || name=$name-x$nvdimms
 	[ "$labels" = 1 ] && name=$name-labels
+	[ "$kernel_spec" = 6.1 ] || name=$name-$(basename "$kernel_spec")
 	out=${out:-$build/vm-runs/$name}
 	# Only ever empty a directory this script created.
 	if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] &&
@@ -196,6 +271,8 @@ build_initrd()
 	mkdir -p "$stage/rb/guest" "$stage/rb/data"
 	install -m 755 "$here/vm-init.sh" "$stage/init"
 	cp "$here/guest-lib.sh" "$stage/rb/guest-lib.sh"
+	# The guest-side scripts, for the ones that source others.
+	cp "$here"/guest-*.sh "$here"/reliability-*.sh "$stage/rb/guest/"
 	cp "$script" "$stage/rb/guest/"
 	for a in "${data[@]}"; do
 		cp "$a" "$stage/rb/data/"
@@ -237,11 +314,16 @@ qemu_command()
 	append+=" log_buf_len=4M cryptomgr.notests quiet"
 	# A loaded host delays the emulated timer; without this the guest
 	# sometimes panics with "IO-APIC + timer doesn't work".
-	append+=" no_timer_check"
+	append+=" no_timer_check rb_accel=$accel"
 	[ "$dyndbg" = 0 ] ||
 		append+=' dyndbg="func memmap_init_zone_device +p"'
 
-	qemu=(qemu-system-x86_64 -accel tcg -cpu "qemu64,+rdrand" -smp 1
+	if [ "$accel" = kvm ]; then
+		qemu=(qemu-system-x86_64 -accel kvm -cpu host)
+	else
+		qemu=(qemu-system-x86_64 -accel tcg -cpu "qemu64,+rdrand")
+	fi
+	qemu+=(-smp 1
 		-display none -no-reboot -nodefaults
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-kernel "$kernel" -initrd "$work/initrd.cpio"
@@ -254,12 +336,20 @@ qemu_command()
 		# In memory when they fit even if filled, twice over for a
 		# guest running alongside (a container's /dev/shm may be 64M:
 		# running out would kill QEMU), else in $TMPDIR.
+		# Large ones fill only with their struct pages (64 bytes
+		# per 4 KiB page with map=dev): ask twice that plus 1 GiB.
 		shm=$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1) ||
 			shm=0
+		need=$((gib * nvdimms * 2048 * 1024))
+		ram=512M
+		if [ "$gib" -gt 16 ]; then
+			need=$((gib * nvdimms * 32 * 1024 + 1024 * 1024))
+			ram=2G
+		fi
 		qemu+=(-machine "pc,nvdimm=on"
-			-m "512M,slots=2,maxmem=$((gib * nvdimms + 2))G")
+			-m "$ram,slots=2,maxmem=$((gib * nvdimms + 3))G")
 		for i in $(seq 1 "$nvdimms"); do
-			if [ "${shm:-0}" -gt $((gib * nvdimms * 2048 * 1024)) ]
+			if [ "${shm:-0}" -gt "$need" ]
 			then
 				backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
 			else
@@ -288,7 +378,11 @@ qemu_command()
 	else
 		qemu+=(-nic none)
 	fi
-	if [ "$icount" = 1 ]; then
+	if [ "$icount" = 1 ] && [ "$accel" = kvm ]; then
+		echo "run-in-vm: --icount needs TCG; KVM's clocks are the" \
+			"host's" >&2
+		icount=0
+	elif [ "$icount" = 1 ]; then
 		# Under plain TCG a late host thread delays the guest's tick,
 		# so jiffies lag the clocksource by whole ticks; counted
 		# instructions drive every guest clock alike. sleep=off: an
@@ -336,7 +430,8 @@ main()
 	parse_args "$@"
 	if [ "$prepare" = 1 ]; then
 		fetch_kernel
-		echo "run-in-vm: kernel $kver and initramfs in $cache" >&2
+		echo "run-in-vm: kernel $kver ($kid) and initramfs in" \
+			"$cache" >&2
 		exit 0
 	fi
 	setup_out
@@ -348,7 +443,8 @@ main()
 	fetch_kernel
 	build_initrd
 	qemu_command
-	echo "run-in-vm: $name: kernel $kver, results in $out" >&2
+	write_vm_json
+	echo "run-in-vm: $name: kernel $kver ($accel), results in $out" >&2
 	t1=$(date +%s.%N)
 	rc=0
 	timeout -k 5 "$timeout" "${qemu[@]}" </dev/null || rc=$?

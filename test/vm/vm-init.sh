@@ -104,7 +104,7 @@ done </rb/args
 read -r t_ready _ </proc/uptime
 echo "# vm-init: uptime $t_init s at /init, $t_ready s when ready" >"$RESULTS"
 
-export RB_OUT=/out RB_LIB=/rb/guest-lib.sh
+export RB_OUT=/out RB_LIB=/rb/guest-lib.sh RB_GUEST=/rb/guest
 cd /out || setup_failed "cannot enter /out"
 # A pipe, so the tools do not take the results port for a terminal.
 # shellcheck disable=SC3040 # busybox ash has pipefail
