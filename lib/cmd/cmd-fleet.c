@@ -14,6 +14,7 @@
 #include "cmd/prog.h"
 #include "report/fleet.h"
 #include "util/exit-codes.h"
+#include "util/file-io.h"
 #include "util/log.h"
 
 enum {
@@ -125,7 +126,7 @@ static int fleet_emit(const struct rb_fleet *fl, const struct fleet_args *a)
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *m = open_memstream(&text, &len), *f;
+	FILE *m = open_memstream(&text, &len);
 	int rc;
 
 	if (!m) {
@@ -138,13 +139,7 @@ static int fleet_emit(const struct rb_fleet *fl, const struct fleet_args *a)
 		rb_error("fleet: cannot render the report");
 		return RB_EXIT_FAILURE;
 	}
-	f = a->output && strcmp(a->output, "-") ? fopen(a->output, "w") :
-						  stdout;
-	rc = f ? 0 : -errno;
-	if (f && fwrite(text, 1, len, f) != len)
-		rc = -EIO;
-	if (f && (f == stdout ? fflush(f) : fclose(f)) && !rc)
-		rc = -errno;
+	rc = rb_output_write(a->output, text, len);
 	free(text);
 	if (rc) {
 		rb_error("fleet: %s: %s", a->output ? a->output : "stdout",

@@ -182,15 +182,8 @@ static void unlock_share(struct rb_dyndbg *d)
 /* The note names the control file a run turned 'p' on in. */
 static int write_note(const struct rb_dyndbg *d)
 {
-	int fd = open(d->note_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		      0600);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, d->control, strlen(d->control));
-	close(fd);
-	return n == (ssize_t)strlen(d->control) ? 0 : -EIO;
+	return rb_file_replace(d->note_path, d->control, strlen(d->control),
+			       0600);
 }
 
 /* With the lock held exclusively: act on a note, if any. */

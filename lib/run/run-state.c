@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 #include "util/log.h"
 #include "run/run-state.h"
+#include "util/file-io.h"
 #include "util/json.h"
 #include "util/sysroot.h"
 
@@ -243,32 +244,18 @@ int rb_run_state_find_stale(struct rb_run_state *rs,
 
 int rb_run_state_save(struct rb_run_state *rs)
 {
-	char tmp[PATH_MAX + 8];
-	char *text = rb_state_record_to_json(&rs->rec);
-	size_t len;
-	int fd, rc = 0;
+	char *json = rb_state_record_to_json(&rs->rec), *text = NULL;
+	int rc;
 
-	if (!text)
+	if (!json || asprintf(&text, "%s\n", json) < 0) {
+		free(json);
 		return -ENOMEM;
-	len = strlen(text);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", rs->state_path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		free(text);
-		return -errno;
 	}
-	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
-		rc = errno ? -errno : -EIO;
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
+	free(json);
+	/* Only root reads it: it says how to undo a reconfiguration. */
+	rc = rb_file_replace(rs->state_path, text, strlen(text), 0600);
 	free(text);
-	if (!rc && rename(tmp, rs->state_path))
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	else
+	if (!rc)
 		rs->saved = true;
 	return rc;
 }

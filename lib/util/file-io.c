@@ -142,15 +142,11 @@ static void sync_dir(const char *dir)
 	}
 }
 
-/*
- * A reader never sees half a file: write a temporary file next to the
- * target, flush it to disk, then rename it over the target.
- */
-static int write_replace(const char *path, const char *text, size_t len)
+int rb_file_replace(const char *path, const char *text, size_t len,
+		    mode_t mode)
 {
 	char *dir_copy = strdup(path), *tmp = NULL;
 	const char *dir;
-	mode_t mask;
 	int fd, rc;
 
 	if (!dir_copy)
@@ -165,10 +161,7 @@ static int write_replace(const char *path, const char *text, size_t len)
 		rc = -errno;
 		goto out;
 	}
-	/* mkstemp() creates 0600; results are ordinary files. */
-	mask = umask(0);
-	umask(mask);
-	rc = fchmod(fd, 0666 & ~mask) < 0 ? -errno : 0;
+	rc = fchmod(fd, mode) < 0 ? -errno : 0;
 	if (!rc)
 		rc = rb_write_all(fd, text, len);
 	if (!rc && fsync(fd) < 0)
@@ -190,6 +183,7 @@ out:
 int rb_output_write(const char *path, const char *text, size_t len)
 {
 	int kind = out_kind(path);
+	mode_t mask;
 
 	switch (kind) {
 	case OUT_STDOUT:
@@ -200,7 +194,10 @@ int rb_output_write(const char *path, const char *text, size_t len)
 	case OUT_IN_PLACE:
 		return write_in_place(path, text, len);
 	case OUT_REPLACE:
-		return write_replace(path, text, len);
+		/* Results are ordinary files: what the umask leaves of 0666. */
+		mask = umask(0);
+		umask(mask);
+		return rb_file_replace(path, text, len, 0666 & ~mask);
 	}
 	return kind;
 }

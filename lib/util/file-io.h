@@ -7,6 +7,7 @@
 #define RB_FILE_IO_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Everything @fd (or the file @path) holds, NUL-terminated, at most @max
@@ -17,6 +18,15 @@ char *rb_read_file(const char *path, size_t max, size_t *lenp);
 
 /* Write all of @buf to @fd, across short writes and EINTR. 0 or -errno. */
 int rb_write_all(int fd, const char *buf, size_t len);
+
+/*
+ * Replace the regular file @path by one of mode @mode holding @text: a
+ * temporary file beside it (O_EXCL: nothing planted there is followed),
+ * fsynced, renamed over @path, the folder fsynced. A reader sees the old
+ * file or the new one, never half of one. 0 or -errno.
+ */
+int rb_file_replace(const char *path, const char *text, size_t len,
+		    mode_t mode);
 
 /*
  * Write @text to the output @path:
