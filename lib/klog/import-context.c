@@ -72,9 +72,12 @@ static size_t word_len(const char *p, const char *end)
 /* "pmem0: detected capacity change from 0 to 1054867456" */
 static void parse_capacity(const char *p, const char *end, struct im_ctx *c)
 {
-	const char *hit = memmem(p, (size_t)(end - p), " to ", 4);
+	const char *hit;
 	uint64_t v;
 
+	if (!p || end <= p)
+		return;
+	hit = memmem(p, (size_t)(end - p), " to ", 4);
 	if (!hit || !has(p, (size_t)(end - p), "capacity change"))
 		return;
 	hit += 4;
