@@ -128,10 +128,23 @@ static void print_title(FILE *f, const struct rb_comparison *c,
 		tn, post);
 }
 
+/* A first bind of 0 ms (below the line's resolution) has no ratio. */
+static const char *cold_change(const struct rb_cold_cmp *cc, bool percent,
+			       char *buf, size_t len)
+{
+	if (!isfinite(cc->ratio))
+		snprintf(buf, len, "no ratio: 0 is below the kernel line's resolution");
+	else if (percent)
+		snprintf(buf, len, "%+.1f%%", 100 * (cc->ratio - 1));
+	else
+		snprintf(buf, len, "ratio %.3f", cc->ratio);
+	return buf;
+}
+
 static void print_human_pair(FILE *f, const struct rb_comparison *c,
 			     const struct rb_pair *p)
 {
-	char b[32], n[32];
+	char b[32], n[32], r[64];
 	size_t k;
 
 	fprintf(f, "\n%s\n", p->label);
@@ -146,8 +159,9 @@ static void print_human_pair(FILE *f, const struct rb_comparison *c,
 		const struct rb_cold_cmp *cc = &p->cold[k];
 
 		cold_times(cc, b, n, sizeof(b));
-		fprintf(f, "  first bind %-10s %s -> %s (ratio %.3f, n=%zu/%zu, no test)\n",
-			cc->desc->key, b, n, cc->ratio, cc->nb, cc->nn);
+		fprintf(f, "  first bind %-10s %s -> %s (%s, n=%zu/%zu, no test)\n",
+			cc->desc->key, b, n, cold_change(cc, false, r, sizeof(r)),
+			cc->nb, cc->nn);
 	}
 	if (p->primary >= 0)
 		rb_cmp_print_histograms(f, &p->src[p->primary]);
@@ -230,7 +244,7 @@ static void md_row(FILE *f, const struct rb_source_cmp *s)
 static void print_markdown_pair(FILE *f, const struct rb_comparison *c,
 				const struct rb_pair *p, bool first)
 {
-	char b[32], n[32], text[512];
+	char b[32], n[32], r[64], text[512];
 	size_t k;
 
 	fprintf(f, "%s### %s\n\n", first ? "" : "\n", p->label);
@@ -250,9 +264,9 @@ static void print_markdown_pair(FILE *f, const struct rb_comparison *c,
 		const struct rb_cold_cmp *cc = &p->cold[k];
 
 		cold_times(cc, b, n, sizeof(b));
-		fprintf(f, "- first bind, `%s`: %s → %s (%+.1f%%, n=%zu/%zu, no test)\n",
-			cc->desc->key, b, n, 100 * (cc->ratio - 1), cc->nb,
-			cc->nn);
+		fprintf(f, "- first bind, `%s`: %s → %s (%s, n=%zu/%zu, no test)\n",
+			cc->desc->key, b, n, cold_change(cc, true, r, sizeof(r)),
+			cc->nb, cc->nn);
 	}
 }
 

@@ -60,5 +60,22 @@ with tempfile.TemporaryDirectory() as t:
     except Exception as e:
         check(False, 'the plot is well-formed XML: %s' % e)
 
+    # A first bind of 0 ms (below the kernel line's resolution) has no
+    # ratio: every format says so instead of printing nan.
+    log = os.path.join(t, 'zero.log')
+    with open(log, 'w') as f:
+        for i, ms in enumerate([0, 4, 4, 8]):
+            f.write('[ %4d.000000] memmap_init_zone_device initialised '
+                    '257536 pages in %dms\n' % (i + 1, ms))
+    doc = os.path.join(t, 'zero.json')
+    r = subprocess.run([prog, 'import', '--hz', '250', '-o', doc, log],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    check(r.returncode == 0, 'import of a capture whose cold bind is 0 ms')
+    for fmt in ('human', 'markdown', 'commit', 'json'):
+        r = subprocess.run([prog, 'compare', '--format', fmt, doc, doc],
+                           capture_output=True, text=True)
+        check(r.returncode == 0 and 'nan' not in r.stdout.lower(),
+              'compare --format %s of a 0 ms cold bind prints no nan' % fmt)
+
 print('1..%d' % n)
 sys.exit(1 if failed else 0)
