@@ -52,12 +52,16 @@ static bool has(const char *text, size_t len, const char *s)
 	return memmem(text, len, s, strlen(s)) != NULL;
 }
 
+/* A device or driver name: printable ASCII only, as the kernel names them. */
 static void copy_word(char *dst, const char *p, size_t n)
 {
+	size_t i;
+
 	if (n >= IM_DEV_MAX)
 		n = IM_DEV_MAX - 1;
-	memcpy(dst, p, n);
-	dst[n] = '\0';
+	for (i = 0; i < n && p[i] > 0x20 && p[i] < 0x7f; i++)
+		dst[i] = p[i];
+	dst[i] = '\0';
 }
 
 static size_t word_len(const char *p, const char *end)

@@ -309,10 +309,16 @@ static void mark_foreign(struct im_bind *v, size_t n,
 	}
 }
 
+/* Names from the log; one with control characters is left out. */
 static int set_str(char **dst, const char *src)
 {
+	const char *p;
+
 	if (!src || !src[0])
 		return 0;
+	for (p = src; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return 0;
 	free(*dst);
 	*dst = strdup(src);
 	return *dst ? 0 : -ENOMEM;

@@ -331,6 +331,8 @@ static bool parse_document(struct loader *ld, struct json_object *root,
 	ld_get_bool(ld, root, "", "complete", &doc->complete);
 	parse_fingerprint(ld, root, doc);
 	v = ld_member(ld, root, "", "foreign_lines", json_type_array, false);
+	if (v && !ld_safe_tree(ld, "foreign_lines", v, 0))
+		return false;
 	if (v && json_object_deep_copy(v, &doc->foreign_lines, NULL))
 		return ld_fail(ld, NULL, "out of memory");
 	parse_warnings(ld, root, "", &doc->warnings);

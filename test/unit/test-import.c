@@ -649,7 +649,7 @@ static void test_page_size(void)
 	struct rb_import_opts k64 = { .page_size = 65536 };
 	struct rb_import_opts k4 = { .page_size = 4096 };
 	struct rb_document *doc;
-	double per_page, per_gib;
+	double per_page = 0, per_gib = 0;
 
 	doc = import_fixture("import-ppc64-64k.dmesg.log", NULL);
 	if (doc && CHECK(doc->nr_configs == 1, "ppc64: one configuration")) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make-ssh-layer.sh CACHE_DIR KVER
+# make-ssh-layer.sh CACHE_DIR KVER BASE_CPIO
 #
 # The initramfs layer that makes a test VM a host Ansible can manage
 # (run-in-vm.sh --ssh-port): dropbear, Python 3 (the standard library
@@ -78,7 +78,8 @@ build()
 
 cache=$(cd "${1:?cache dir}" && pwd)
 kver=${2:?kernel version}
-base=$cache/initrd-base-$kver.cpio
+# The base initramfs of that kernel, as run-in-vm.sh has it built.
+base=${3:?base initramfs}
 out=$cache/initrd-ssh-$kver.cpio
 want=$(stamp "$kver")
 [ -f "$base" ] || die "$base missing (run-in-vm.sh --prepare)"

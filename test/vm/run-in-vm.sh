@@ -297,7 +297,7 @@ CONF
 		"$base" "${exes[@]}" || die "cannot build the initramfs overlay"
 	local ssh_layer=
 	if [ -n "$ssh_port" ]; then
-		ssh_layer=$("$here/make-ssh-layer.sh" "$cache" "$kver") ||
+		ssh_layer=$("$here/make-ssh-layer.sh" "$cache" "$kver" "$base") ||
 			die "cannot build the ssh layer"
 	fi
 	cat "$base" ${ssh_layer:+"$ssh_layer"} "$work/overlay.cpio" \
