@@ -21,31 +21,34 @@ MAX_FILE_LINES = 700
 MAX_FUNC_LINES = 80
 
 
+def sources(lib, allowed):
+    """(folder, "folder/name", lines) of every .c and .h in the layers."""
+    for folder in allowed:
+        for name in sorted(os.listdir(os.path.join(lib, folder))):
+            if name.endswith(('.c', '.h')):
+                path = os.path.join(folder, name)
+                with open(os.path.join(lib, path)) as f:
+                    yield folder, path, f.read().split('\n')
+
+
 def size_errors(lib, allowed):
     """Kernel style: a function body opens with '{' and closes with '}'
     alone at the start of a line."""
     errors = []
-    for folder in allowed:
-        for name in sorted(os.listdir(os.path.join(lib, folder))):
-            if not name.endswith(('.c', '.h')):
-                continue
-            path = os.path.join(folder, name)
-            with open(os.path.join(lib, path)) as f:
-                lines = f.read().split('\n')
-            if len(lines) - 1 > MAX_FILE_LINES:
-                errors.append('%s: %d lines (at most %d)'
-                              % (path, len(lines) - 1, MAX_FILE_LINES))
-            start = None
-            for n, line in enumerate(lines):
-                if line == '{':
-                    start = n
-                elif line == '}' and start is not None:
-                    if n - start - 1 > MAX_FUNC_LINES:
-                        errors.append('%s:%d: a function of %d lines (at '
-                                      'most %d)' % (path, start,
-                                                    n - start - 1,
-                                                    MAX_FUNC_LINES))
-                    start = None
+    for _, path, lines in sources(lib, allowed):
+        if len(lines) - 1 > MAX_FILE_LINES:
+            errors.append('%s: %d lines (at most %d)'
+                          % (path, len(lines) - 1, MAX_FILE_LINES))
+        start = None
+        for n, line in enumerate(lines):
+            if line == '{':
+                start = n
+            elif line == '}' and start is not None:
+                if n - start - 1 > MAX_FUNC_LINES:
+                    errors.append('%s:%d: a function of %d lines (at most '
+                                  '%d)' % (path, start, n - start - 1,
+                                           MAX_FUNC_LINES))
+                start = None
     return errors
 
 
@@ -61,27 +64,22 @@ def layers(meson_build):
 
 def include_errors(lib, allowed):
     errors = []
-    for folder in allowed:
-        for name in sorted(os.listdir(os.path.join(lib, folder))):
-            if not name.endswith(('.c', '.h')):
+    for folder, path, lines in sources(lib, allowed):
+        for n, line in enumerate(lines, 1):
+            m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+            if not m:
                 continue
-            path = os.path.join(folder, name)
-            with open(os.path.join(lib, path)) as f:
-                for n, line in enumerate(f, 1):
-                    m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
-                    if not m:
-                        continue
-                    inc = m.group(1)
-                    top = inc.split('/')[0] if '/' in inc else None
-                    if top is None:
-                        errors.append('%s:%d: "%s" names no folder'
-                                      % (path, n, inc))
-                    elif top not in allowed:
-                        errors.append('%s:%d: "%s": no such layer'
-                                      % (path, n, inc))
-                    elif top != folder and top not in allowed[folder]:
-                        errors.append('%s:%d: %s may not include %s'
-                                      % (path, n, folder, inc))
+            inc = m.group(1)
+            top = inc.split('/')[0] if '/' in inc else None
+            if top is None:
+                errors.append('%s:%d: "%s" names no folder'
+                              % (path, n, inc))
+            elif top not in allowed:
+                errors.append('%s:%d: "%s": no such layer'
+                              % (path, n, inc))
+            elif top != folder and top not in allowed[folder]:
+                errors.append('%s:%d: %s may not include %s'
+                              % (path, n, folder, inc))
     return errors
 
 
