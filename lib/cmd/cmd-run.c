@@ -255,8 +255,12 @@ static int measure(struct run *r)
 	};
 	int i, rc = 0, status = RB_EXIT_OK;
 	struct rb_rebind_outcome out;
+	struct rb_adaptive adaptive;
 
 	lo.method = r->prog->method_label[r->o.method];
+	rb_adaptive_init(&adaptive, r->o.precision, r->o.runs);
+	if (r->o.runs_auto)
+		lo.adaptive = &adaptive;
 	for (i = 0; i < r->nr_targets; i++) {
 		struct rb_target *t = r->targets[i];
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cmd/run-args.h"
+#include "results/adaptive.h"
 #include "run/timing.h"
 #include "util/exit-codes.h"
 #include "util/log.h"
@@ -12,6 +13,9 @@
 static const char run_common_usage[] =
 "  -r, --region <region>     limit to a region (regionN or N)\n"
 "      --runs <n>            measured rebinds per configuration (30)\n"
+"      --runs auto           until --precision <p> (e.g. 1%): 95% interval\n"
+"                            of the mean within p of it (5 .. --max-runs)\n"
+"      --max-runs <n>        the cap of --runs auto (100)\n"
 "      --warmup <n>          unmeasured rebinds first (0)\n"
 "      --timing <src>        auto, or a list of kmsg,probe,wall (auto)\n"
 "  -o, --output <file>       write the document there, atomically\n"
@@ -113,7 +117,20 @@ static int take_list(int c, const char *arg, struct rb_run_opts *o)
 		return rb_parse_aligns(arg, sysconf(_SC_PAGESIZE), o->aligns,
 				       RB_MAX_LIST, &o->nr_aligns);
 	case RB_OPT_RUNS:
+		o->runs_auto = !strcmp(arg, "auto");
+		if (o->runs_auto)
+			return 0;
 		return rb_parse_uint("runs", arg, 1, RB_MAX_RUNS, &o->runs);
+	case RB_OPT_PRECISION:
+		if (!rb_parse_fraction(arg, false, &o->precision))
+			return 0;
+		rb_error("--precision: '%s' is not a fraction between 0 and 1 (e.g. 1%% or 0.01)",
+			 arg);
+		return -EINVAL;
+	case RB_OPT_MAX_RUNS:
+		o->has_max_runs = true;
+		return rb_parse_uint("max-runs", arg, RB_ADAPTIVE_MIN_RUNS,
+				     RB_MAX_RUNS, &o->max_runs);
 	case RB_OPT_WARMUP:
 		return rb_parse_uint("warmup", arg, 0, RB_MAX_RUNS,
 				     &o->warmup);
@@ -172,6 +189,24 @@ static int take_option(const struct rb_prog *prog, int c,
 	return take_list(c, optarg, o) ? RB_EXIT_USAGE : -1;
 }
 
+/* --runs auto, --precision and --max-runs come together. */
+static int check_adaptive(struct rb_run_opts *o)
+{
+	if (!o->runs_auto && (o->precision > 0 || o->has_max_runs)) {
+		rb_error("--%s needs --runs auto",
+			 o->precision > 0 ? "precision" : "max-runs");
+		return RB_EXIT_USAGE;
+	}
+	if (o->runs_auto && !(o->precision > 0)) {
+		rb_error("--runs auto needs --precision (e.g. --precision 1%%)");
+		return RB_EXIT_USAGE;
+	}
+	if (o->runs_auto)
+		o->runs = o->has_max_runs ? o->max_runs :
+					    RB_ADAPTIVE_DEFAULT_MAX_RUNS;
+	return -1;
+}
+
 /* The device names and the combinations the options cannot express. */
 static int check_operands(const struct rb_prog *prog,
 			  const struct rb_run_opts *o)
@@ -228,7 +263,8 @@ int rb_run_args_parse(const struct rb_prog *prog, struct rb_run_opts *o,
 	}
 	o->names = argv + optind;
 	o->nr_names = argc - optind;
-	return check_operands(prog, o);
+	rc = check_adaptive(o);
+	return rc >= 0 ? rc : check_operands(prog, o);
 }
 
 bool rb_run_reconfigures(const struct rb_run_opts *o)

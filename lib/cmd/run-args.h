@@ -23,6 +23,8 @@ enum {
 	RB_OPT_TIMING,
 	RB_OPT_METHOD,
 	RB_OPT_LIST_OPTS,
+	RB_OPT_PRECISION,
+	RB_OPT_MAX_RUNS,
 };
 
 /* Same letters as ndctl create-namespace / daxctl reconfigure-device. */
@@ -30,6 +32,8 @@ enum {
 	{ "region", required_argument, NULL, 'r' },			\
 	{ "align", required_argument, NULL, 'a' },			\
 	{ "runs", required_argument, NULL, RB_OPT_RUNS },		\
+	{ "precision", required_argument, NULL, RB_OPT_PRECISION },	\
+	{ "max-runs", required_argument, NULL, RB_OPT_MAX_RUNS },	\
 	{ "warmup", required_argument, NULL, RB_OPT_WARMUP },		\
 	{ "timing", required_argument, NULL, RB_OPT_TIMING },		\
 	{ "output", required_argument, NULL, 'o' },			\
@@ -54,6 +58,10 @@ struct rb_run_opts {
 	uint64_t aligns[RB_MAX_LIST];
 	size_t nr_aligns;
 	unsigned int runs, warmup;
+	/* --runs auto: runs is the cap, --max-runs (100) */
+	bool runs_auto, has_max_runs;
+	unsigned int max_runs;
+	double precision; /* --precision, 0 when not given */
 	unsigned int timing; /* mask of enum rb_source */
 	bool timing_auto;
 	enum rb_method method;

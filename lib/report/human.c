@@ -63,6 +63,30 @@ static void print_pages(FILE *f, const struct rb_document *doc,
 	rb_wrap(f, line, COLUMNS, 2, 4);
 }
 
+/* --runs auto: why the loop stopped and the interval it had then. */
+static void print_adaptive(FILE *f, const struct rb_config_result *cfg)
+{
+	static const char *const why[] = {
+		"still running", "precision reached", "max runs reached",
+		"interrupted", "a bind failed",
+	};
+	const struct rb_adaptive *a = &cfg->settings.adaptive;
+	const struct rb_source_desc *sd = rb_source_desc(a->source);
+	char line[256], ci[96] = "no interval yet";
+
+	if (!a->on)
+		return;
+	if (a->has_achieved)
+		snprintf(ci, sizeof(ci), "%s %g%% CI ±%.3g%%",
+			 sd ? sd->key : "?", a->confidence * 100,
+			 a->achieved * 100);
+	snprintf(line, sizeof(line),
+		 "Runs auto: %s in %zu rebinds, %s, target %g%%",
+		 a->stopped <= RB_STOP_FAILED ? why[a->stopped] : "?",
+		 cfg->nr_samples, ci, a->precision * 100);
+	rb_wrap(f, line, COLUMNS, 2, 4);
+}
+
 /* A value of @src in milliseconds, with the precision the source has. */
 static void format_ms(char *buf, size_t len, enum rb_source src, double v,
 		      bool mean)
@@ -192,6 +216,7 @@ static void print_config(FILE *f, const struct rb_document *doc,
 
 	print_target(f, doc, cfg, idx);
 	print_pages(f, doc, cfg);
+	print_adaptive(f, cfg);
 	for (k = 0; k < RB_NR_SOURCES; k++) {
 		enum rb_source src = rb_sources[k].bit;
 		bool seen = (cfg->settings.sources & src) ||

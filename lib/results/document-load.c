@@ -186,6 +186,7 @@ static bool parse_settings(struct loader *ld, struct json_object *o,
 	ld_get_uint(ld, set, path, "runs", true, &st->runs);
 	ld_get_uint(ld, set, path, "warmup", true, &st->warmup);
 	ld_get_str(ld, set, path, "method", false, &st->method);
+	rb_adaptive_parse(ld, set, path, st->runs, &st->adaptive);
 	timing = ld_member(ld, set, path, "timing", json_type_array, true);
 	if (!timing)
 		return false;
@@ -237,6 +238,8 @@ static bool parse_config(struct loader *ld, struct json_object *o,
 	}
 	parse_samples(ld, o, where, "warmup", cfg, rb_config_add_warmup);
 	parse_samples(ld, o, where, "samples", cfg, rb_config_add_sample);
+	rb_adaptive_check_runs(ld, where, &cfg->settings.adaptive,
+			       cfg->nr_samples);
 	ld_member(ld, o, where, "statistics", json_type_object, false);
 	ld_member(ld, o, where, "normalised", json_type_object, false);
 	parse_pairs(ld, o, where, "missing_sources", "source", "reason",

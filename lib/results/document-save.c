@@ -105,7 +105,8 @@ static struct json_object *target_to_json(const struct rb_target_desc *t)
 	return o;
 }
 
-static struct json_object *settings_to_json(const struct rb_settings *st)
+static struct json_object *settings_to_json(const struct rb_settings *st,
+					    size_t nr_samples)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *timing = json_object_new_array();
@@ -119,6 +120,9 @@ static struct json_object *settings_to_json(const struct rb_settings *st)
 	rc = rb_json_put_u64(o, "runs", st->runs);
 	rc = rc ?: rb_json_put_u64(o, "warmup", st->warmup);
 	rc = rc ?: rb_json_put_str(o, "method", st->method);
+	if (!rc && st->adaptive.on)
+		rc = rb_json_put(o, "adaptive",
+				 rb_adaptive_to_json(&st->adaptive, nr_samples));
 	for (i = 0; !rc && i < RB_NR_SOURCES; i++)
 		if (st->sources & rb_sources[i].bit)
 			rc = rb_json_append(timing,
@@ -240,7 +244,8 @@ static struct json_object *config_to_json(const struct rb_document *doc,
 	if (!o)
 		return NULL;
 	rc = rb_json_put(o, "target", target_to_json(&cfg->target));
-	rc = rc ?: rb_json_put(o, "settings", settings_to_json(&cfg->settings));
+	rc = rc ?: rb_json_put(o, "settings", settings_to_json(&cfg->settings,
+							 cfg->nr_samples));
 	if (!rc && rb_config_nr_pages(cfg, &nr_pages))
 		rc = rb_json_put_u64(o, "nr_pages", nr_pages);
 	if (!rc && cfg->has_cold)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
+#include "results/adaptive.h"
 
 #define RB_SCHEMA_NAME "rebind-bench-results"
 #define RB_SCHEMA_VERSION 1
@@ -89,6 +90,7 @@ struct rb_settings {
 	unsigned int warmup;
 	char *method; /* "driver", "namespace", "device", "import" */
 	unsigned int sources; /* requested, mask of enum rb_source */
+	struct rb_adaptive adaptive; /* --runs auto (runs is the cap) */
 };
 
 /* Why a source is missing for a whole configuration. */

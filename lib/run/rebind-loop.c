@@ -200,6 +200,41 @@ static int rebind_once(struct rb_target *t, struct rb_timing *tm,
 	return rc;
 }
 
+/*
+ * --runs auto, after each steady-state rebind: the finest source the
+ * first one produced decides; true when the rule says stop.
+ */
+static bool adaptive_done(struct rb_config_result *cfg, unsigned int active)
+{
+	struct rb_adaptive *a = &cfg->settings.adaptive;
+	double *x;
+	size_t n = 0;
+
+	if (!a->on)
+		return false;
+	if (!a->source)
+		a->source = rb_adaptive_source(
+			cfg->samples[cfg->nr_samples - 1].have & active);
+	/* without memory no interval: on to the cap */
+	x = malloc(cfg->nr_samples * sizeof(*x));
+	if (x && a->source)
+		n = rb_config_values(cfg, a->source, x);
+	rb_adaptive_step(a, x, n, cfg->nr_samples);
+	free(x);
+	return a->stopped != RB_STOP_NONE;
+}
+
+/* Why a loop the rule did not stop ended. */
+static void adaptive_end(struct rb_config_result *cfg, int rc)
+{
+	struct rb_adaptive *a = &cfg->settings.adaptive;
+
+	a->runs = cfg->nr_samples;
+	if (a->on && a->stopped == RB_STOP_NONE)
+		a->stopped = rc == -EINTR || rb_interrupted() ?
+			RB_STOP_INTERRUPTED : RB_STOP_FAILED;
+}
+
 static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 			  struct rb_timing *tm, const struct rb_loop_opts *o,
 			  struct rb_run_state *rs, struct rb_config_result *cfg,
@@ -214,6 +249,8 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 	cfg->settings.warmup = o->warmup;
 	cfg->settings.method = strdup(o->method);
 	cfg->settings.sources = rb_timing_wanted(tm);
+	if (o->adaptive)
+		cfg->settings.adaptive = *o->adaptive;
 	rb_timing_note_missing(tm, cfg);
 
 	if (rb_config_req_changes(req)) {
@@ -251,10 +288,13 @@ static int measure_config(struct rb_target *t, const struct rb_config_req *req,
 		if (rc)
 			goto out;
 		progress_show(&prog, i + 1);
+		if (i >= o->warmup && adaptive_done(cfg, rb_timing_active(tm)))
+			break;
 	}
 	rc = rb_interrupted() ? -EINTR : 0;
 out:
 	progress_end(&prog);
+	adaptive_end(cfg, rc);
 	check_pages(cfg);
 	note_silent_sources(tm, cfg);
 	if (!rc && rb_interrupted())
@@ -267,6 +307,7 @@ out:
 early:
 	/* Nothing measured: the configuration stays in the document, empty. */
 	cfg->complete = false;
+	adaptive_end(cfg, rc);
 	return rc;
 }
 

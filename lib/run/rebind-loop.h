@@ -20,6 +20,8 @@ struct rb_loop_opts {
 	unsigned int warmup;
 	const char *method; /* "driver", "namespace", "device" */
 	bool progress; /* progress line with ETA on stderr */
+	/* --runs auto (runs is its cap), or NULL */
+	const struct rb_adaptive *adaptive;
 };
 
 /* True when @req changes anything, i.e. needs reconfigure(). */

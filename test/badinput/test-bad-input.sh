@@ -100,6 +100,17 @@ mutate()
 	    d["fingerprint"]["cmdline"] = "quiet \u001b]0;owned\u0007"
 	elif what == "fp-key-newline":
 	    d["fingerprint"]["x\ny"] = 1
+	elif what.startswith("adaptive-"):
+	    n = len(cfg["samples"])
+	    cfg["settings"]["adaptive"] = {"precision": 0.05,
+	        "confidence": 0.95, "min_runs": 5, "max_runs": n,
+	        "source": "memmap_ms", "stopped": "max-runs-reached",
+	        "achieved_precision": 0.08, "runs": n}
+	    cfg["settings"]["runs"] = n
+	    if what == "adaptive-enum":
+	        cfg["settings"]["adaptive"]["stopped"] = "converged"
+	    elif what == "adaptive-runs":
+	        cfg["settings"]["adaptive"]["runs"] = n - 1
 	json.dump(d, sys.stdout)
 	EOF
 }

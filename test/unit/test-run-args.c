@@ -144,6 +144,30 @@ static void test_run_args(void)
 		    "dax1.0", NULL) == -1 &&
 		      o.runs == 3 && o.nr_aligns == 1,
 	      "run: daxctl --align and --runs");
+	CHECK(parse(&rb_ndctl_prog, &o, "--runs", "auto", "--precision", "1%",
+		    "0.0", NULL) == -1 &&
+		      o.runs_auto && o.precision == 0.01 && o.runs == 100,
+	      "run: --runs auto --precision 1%%, the cap 100 by default");
+	CHECK(parse(&rb_daxctl_prog, &o, "--max-runs", "20", "--precision",
+		    "0.05", "--runs", "auto", "dax0.0", NULL) == -1 &&
+		      o.runs_auto && o.precision == 0.05 && o.runs == 20,
+	      "run: --max-runs is the cap, options in any order");
+	CHECK(parse(&rb_ndctl_prog, &o, "--runs", "auto", "--max-runs", "5",
+		    "--precision", "1e-9", "0.0", NULL) == -1 && o.runs == 5,
+	      "run: --max-runs at the minimum, a tiny precision");
+	CHECK(parse(&rb_ndctl_prog, &o, "--runs", "auto", "0.0", NULL) == 2,
+	      "run: --runs auto without --precision");
+	CHECK(parse(&rb_ndctl_prog, &o, "--precision", "1%", "0.0", NULL) == 2,
+	      "run: --precision without --runs auto");
+	CHECK(parse(&rb_ndctl_prog, &o, "--runs", "9", "--max-runs", "9", "0.0",
+		    NULL) == 2,
+	      "run: --max-runs without --runs auto");
+	CHECK(parse(&rb_ndctl_prog, &o, "--runs", "auto", "--precision", "1",
+		    "0.0", NULL) == 2,
+	      "run: --precision 1 is no fraction below 1");
+	CHECK(parse(&rb_ndctl_prog, &o, "--runs", "auto", "--precision", "1%",
+		    "--max-runs", "4", "0.0", NULL) == 2,
+	      "run: --max-runs below the minimum of 5");
 	CHECK(parse(&rb_ndctl_prog, &o, "-u", "-o", "-", "0.0", NULL) == 2,
 	      "run: --human with --output - conflicts");
 	CHECK(parse(&rb_ndctl_prog, &o, "-o", "", "0.0", NULL) == 2,
