@@ -6,6 +6,7 @@
 #   matrix-fsdax   --mode fsdax --map dev,mem
 #   matrix-devdax  --mode devdax --align 4K,2M (and 1G on 4G)
 #   signals        SIGINT and SIGKILL mid-run
+#   auto           --runs auto: stops by the precision rule, and at the cap
 # After each run: the document matches `ndctl list` and the raw dmesg
 # lines (printk time, pages, ms), the probe hit once per memmap line inside
 # each bind write and (with run-in-vm.sh --icount) within a jiffy + 1 ms of
@@ -209,6 +210,77 @@ $BENCH --runs 2 -o "$RB_OUT/e2.json" $ns 2>"$RB_OUT/e2.err"
 t_is "E: the next run repairs it and runs" "$?" 0
 t_like "E: ... saying so" "$(cat "$RB_OUT/e2.err")" "was killed"
 t_is "E: everything as before the killed run" "$(snapshot)" "$before"
+;;
+auto)
+# --- F: --runs auto ---------------------------------------------------------
+# rel_halfwidths: "k rel" for each prefix k >= 2 of the values on stdin:
+# the 95% t-interval's half-width over the mean, by hand (t of df 1..40
+# from printed tables; busybox awk has no sqrt: Newton's method).
+rel_halfwidths()
+{
+	awk 'function sq(v,  r, i) {
+		if (v <= 0) return 0
+		r = v > 1 ? v : 1
+		for (i = 0; i < 100; i++) r = (r + v / r) / 2
+		return r
+	}
+	BEGIN { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 " \
+		"2.262 2.228 2.201 2.179 2.160 2.145 2.131 2.120 2.110 " \
+		"2.101 2.093 2.086 2.080 2.074 2.069 2.064 2.060 2.056 " \
+		"2.052 2.048 2.045 2.042 2.040 2.037 2.035 2.032 2.030 " \
+		"2.028 2.026 2.024 2.023 2.021", t, " ") }
+	{ x[NR] = $1 }
+	NR >= 2 { s = 0; for (i = 1; i <= NR; i++) s += x[i]; m = s / NR
+		ss = 0; for (i = 1; i <= NR; i++) ss += (x[i] - m) * (x[i] - m)
+		printf "%d %.9g\n", NR, t[NR - 1] * sq(ss / (NR - 1)) / sq(NR) / m }'
+}
+# check_auto NAME PRECISION MAX WHY: the document of --runs auto stopped
+# for WHY where the rule recomputed from its samples stops, with that
+# figure, each sample one dmesg line, and the summary saying so.
+check_auto()
+{
+	_doc="$RB_OUT/$1.json"
+	_a='.configurations[0].settings.adaptive'
+	_runs=$(json "$_a.runs" "$_doc")
+	t_is "$1: stopped: $4" "$(json "$_a.stopped" "$_doc")" "$4"
+	t_is "$1: decided on the probe pair, 5 .. $3 rebinds, 95%" \
+		"$(json "$_a | \"\(.source) \(.min_runs) \(.max_runs) \(.confidence)\"" \
+		"$_doc")" "memmap_ns 5 $3 0.95"
+	t_is "$1: as many samples as the recorded runs ($_runs)" \
+		"$(json '.configurations[0].samples | length' "$_doc")" "$_runs"
+	json '.configurations[0].samples[].memmap_ns' "$_doc" |
+		rel_halfwidths >"$RB_OUT/$1.rel"
+	t_diag "$1: k rel: $(tr '\n' ' ' <"$RB_OUT/$1.rel")"
+	t_is "$1: recomputed, the rule stops at the same rebind for $4" \
+		"$(awk -v p="$2" -v max="$3" '$1 >= 5 && $2 <= p && !k { k = $1 }
+			END { print k ? k " precision-reached" :
+			NR + 1 == max ? max " max-runs-reached" : "none" }' \
+			"$RB_OUT/$1.rel")" "$_runs $4"
+	t_is "$1: the recorded precision is the recomputed one (0.1%)" \
+		"$(awk -v got="$(json "$_a.achieved_precision" "$_doc")" \
+			'END { d = got - $2; if (d < 0) d = -d
+			print d <= 1e-3 * $2 ? "same" : got " vs " $2 }' \
+			"$RB_OUT/$1.rel")" same
+	t_like "$1: the summary says why" "$(cat "$RB_OUT/$1.txt")" \
+		"Runs auto: $(echo "$4" | tr - ' ') in $_runs rebinds, memmap_ns 95% CI"
+	check_doc "$1" "$_doc" 1 "$_runs"
+}
+# A TCG guest on a loaded host: the probe's figure of one 1G bind ranges
+# from its 13 ms to 500 ms (a coefficient of variation near 1), so 5% is
+# out of reach in 40 rebinds there; 50% is reached within them. A quiet
+# host's binds differ by microseconds: 50% at the minimum of 5, and never
+# 0.0001% (under --icount they would be identical, a precision of 0).
+before=$(snapshot)
+t_ok "F: --runs auto --precision 50% --max-runs 40" \
+	sh -c "$BENCH --runs auto --precision 50% --max-runs 40 -u \
+		-o $RB_OUT/f1.json $ns >$RB_OUT/f1.txt"
+check_auto f1 0.5 40 precision-reached
+t_ok "F: a precision no run reaches, --max-runs 6" \
+	sh -c "$BENCH --runs auto --precision 0.0001% --max-runs 6 -u \
+		-o $RB_OUT/f2.json $ns >$RB_OUT/f2.txt"
+check_auto f2 0.000001 6 max-runs-reached
+t_is "F: namespace, bindings, dyndbg, tracefs as before" "$(snapshot)" \
+	"$before"
 ;;
 *)
 	t_bail "unknown part '$part'"
