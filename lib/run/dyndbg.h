@@ -43,14 +43,6 @@ int rb_dyndbg_parse_flags(const char *control_text, char *flags,
 			  size_t len);
 
 /*
- * Where the control file is and the callsite's flags, changing nothing:
- * lets a run record what it is about to change before changing it.
- * Returns 0, or -ENOENT / -errno with a reason in @why.
- */
-int rb_dyndbg_peek(struct rb_dyndbg *d, const char *root, char *why,
-		   size_t whylen);
-
-/*
  * Turn printing on for the callsite. 0 when it prints now (d->changed says
  * whether we did it), -ENOENT when dynamic debug or the callsite is missing
  * (a compiled-out pr_debug), other -errno on write failure; reason in @why.

@@ -203,7 +203,8 @@ wait_nonempty()
 # --- state snapshots: what a run must leave as it found it -------------
 
 TRACING=/sys/kernel/tracing
-RUNDIR=/run/rebind-bench
+RUNDIR=/run/rebind-bench		# the locks
+STATEDIR=/var/lib/rebind-bench	# the records of runs in progress
 
 # mount_tracefs: tracefs at $TRACING (the tools' kprobe source needs it).
 mount_tracefs()
@@ -236,8 +237,7 @@ helpers_state()
 	echo "dyndbg $(dyndbg_memmap_flags)"
 	echo "instances $(ls $TRACING/instances 2>/dev/null | tr '\n' ' ')"
 	echo "kprobes $(cat $TRACING/kprobe_events 2>/dev/null | tr '\n' ' ')"
-	echo "records $(ls $RUNDIR 2>/dev/null | grep -v '\.lock$' |
-		tr '\n' ' ')"
+	echo "records $(ls $STATEDIR 2>/dev/null | tr '\n' ' ')"
 }
 
 snapshot()
