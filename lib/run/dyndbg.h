@@ -8,7 +8,9 @@
  * <root>/run/rebind-bench/dyndbg.lock while it relies on the flag, the run
  * that turned it on leaves a note next to it, and the last run to let go
  * (or the next one after a SIGKILL) takes the lock exclusively and
- * restores.
+ * restores. That lock is in this mount namespace's /run; runs in two
+ * containers are kept apart by the host lock (run-state.h), which also
+ * holds the tracefs or debugfs root that every namespace shares.
  */
 #ifndef RB_DYNDBG_H
 #define RB_DYNDBG_H

@@ -15,6 +15,9 @@
 #	RB_LABELS	1 when the region was switched to labelled mode
 #	RB_GUEST	directory of the guest-side scripts (test/vm/guest-*.sh,
 #			reliability-*.sh), for the ones that source others
+#	RB_BOOT		which boot this is (run-in-vm.sh --boots): 1, 2
+#	RB_DISK		the virtio disk with an ext4 file system
+#			(run-in-vm.sh --disk), empty without one
 # Tools in the guest: busybox, kmod, ndctl, daxctl, jq, and the project's
 # ndctl-rebind-bench / daxctl-rebind-bench when they were built.
 
