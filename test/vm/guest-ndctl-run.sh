@@ -204,6 +204,8 @@ t_is "D: namespace, bindings, dyndbg, tracefs restored" "$(snapshot)" \
 interrupt e KILL
 t_like "E: the killed run left its state record" \
 	"$(ls $STATEDIR)" "$ns.json"
+t_is "E: ... in $STATEDIR, none in $RUNDIR (the locks)" \
+	"$(ls $RUNDIR | grep -c '\.json$')" 0
 t_diag "$(cat $STATEDIR/$ns.json)"
 $BENCH --runs 2 -o "$RB_OUT/e2.json" $ns 2>"$RB_OUT/e2.err"
 t_is "E: the next run repairs it and runs" "$?" 0
