@@ -49,8 +49,10 @@ static int open_targets(const struct rb_prog *prog,
 }
 
 /*
- * A run killed by SIGKILL left its record: put dynamic debug, tracefs and
- * the device back as the record says. Returns 0 or an exit status.
+ * A run killed by SIGKILL, a crash or a power loss left its record: put
+ * the device back as the record says, and dynamic debug and tracefs too
+ * when it is from this boot (an earlier boot's went with it). Returns 0
+ * or an exit status.
  */
 static int repair_stale(const struct rb_run_opts *o, struct rb_run_state *rs,
 			const struct rb_state_record *old)
@@ -60,9 +62,14 @@ static int repair_stale(const struct rb_run_opts *o, struct rb_run_state *rs,
 	char err[256] = "";
 	int rc;
 
-	rb_warning("%s: a run (pid %d) was killed during '%s'; restoring what it changed",
-		   old->dev, old->pid, old->phase);
-	rb_timing_repair(&old->helpers, rb_sysroot());
+	if (strcmp(old->boot_id, rs->boot_id)) {
+		rb_warning("%s: a run (pid %d) of an earlier boot stopped during '%s' (crash or power loss); restoring the device's configuration",
+			   old->dev, old->pid, old->phase);
+	} else {
+		rb_warning("%s: a run (pid %d) was killed during '%s'; restoring what it changed",
+			   old->dev, old->pid, old->phase);
+		rb_timing_repair(&old->helpers, rb_sysroot());
+	}
 	if (old->target) {
 		rc = rb_target_from_saved(old->target, &topts, &t, err,
 					  sizeof(err));
@@ -105,7 +112,7 @@ struct run {
 	struct rb_run_opts o;
 	struct rb_target **targets;
 	int nr_targets;
-	int host_lock; /* fd of run.lock, -1 when not held */
+	struct rb_host_lock host_lock;
 	struct rb_config_req *reqs; /* the matrix, or &keep */
 	size_t nr_reqs;
 	struct rb_config_req keep; /* no --mode/--map/--align */
@@ -148,10 +155,10 @@ static int prepare(struct run *r)
 	bool repaired = false;
 	int i, rc;
 
-	r->host_lock = rb_run_lock_host(rb_sysroot(), why, sizeof(why));
-	if (r->host_lock < 0) {
+	rc = rb_run_lock_host(rb_sysroot(), &r->host_lock, why, sizeof(why));
+	if (rc) {
 		rb_error("%s", why);
-		return r->host_lock == -EBUSY ? RB_EXIT_BUSY : RB_EXIT_ENV;
+		return rc == -EBUSY ? RB_EXIT_BUSY : RB_EXIT_ENV;
 	}
 	r->rs = calloc(r->nr_targets, sizeof(*r->rs));
 	if (!r->rs)
@@ -165,11 +172,11 @@ static int prepare(struct run *r)
 			rb_error("%s", why);
 			return rc == -EBUSY ? RB_EXIT_BUSY : RB_EXIT_ENV;
 		}
-		rc = rb_run_state_find_stale(&r->rs[i], &old);
+		rc = rb_run_state_find_stale(&r->rs[i], &old, why,
+					     sizeof(why));
 		if (rc < 0) {
-			rb_error("%s: unreadable state record %s (%s); check the device by hand and remove it",
-				 r->targets[i]->name, r->rs[i].state_path,
-				 strerror(-rc));
+			/* Untrusted or unreadable: never acted on. */
+			rb_error("%s", why);
 			return RB_EXIT_RESTORE;
 		}
 		if (rc == 1) {
@@ -343,9 +350,7 @@ static int finish(struct run *r, int status)
 			rb_run_state_clear(&r->rs[i]);
 		rb_run_state_unlock(&r->rs[i]);
 	}
-	if (r->host_lock >= 0)
-		close(r->host_lock);
-	r->host_lock = -1;
+	rb_run_unlock_host(&r->host_lock);
 	if (!helpers_restored && status == RB_EXIT_OK)
 		status = RB_EXIT_RESTORE;
 	if (!r->doc)
@@ -420,7 +425,7 @@ static int run_measured(struct run *r)
 
 int rb_cmd_run(const struct rb_prog *prog, int argc, char **argv)
 {
-	struct run r = { .prog = prog, .host_lock = -1 };
+	struct run r = { .prog = prog, .host_lock = { -1, -1 } };
 	int rc, status;
 
 	rc = check_request(&r, argc, argv);

@@ -203,18 +203,11 @@ static int restore_from_note(struct rb_dyndbg *d)
 	return rc;
 }
 
-int rb_dyndbg_peek(struct rb_dyndbg *d, const char *root, char *why,
-		   size_t whylen)
+/* The callsite's flags into d->flags; 0, or -errno with @why filled. */
+static int read_flags(struct rb_dyndbg *d, char *why, size_t whylen)
 {
-	int rc;
+	int rc = current_flags(d->control, d->flags, sizeof(d->flags));
 
-	memset(d, 0, sizeof(*d));
-	d->lock_fd = -1;
-	rc = rb_dyndbg_find(root, d->control, sizeof(d->control), why,
-			    whylen);
-	if (rc)
-		return rc;
-	rc = current_flags(d->control, d->flags, sizeof(d->flags));
 	if (rc == -ENOENT)
 		snprintf(why, whylen,
 			 "no dynamic-debug callsite for %s in %s (pr_debug compiled out?)",
@@ -231,7 +224,10 @@ int rb_dyndbg_enable(struct rb_dyndbg *d, const char *root, char *why,
 	char now[sizeof(d->flags)];
 	int rc;
 
-	rc = rb_dyndbg_peek(d, root, why, whylen);
+	memset(d, 0, sizeof(*d));
+	d->lock_fd = -1;
+	rc = rb_dyndbg_find(root, d->control, sizeof(d->control), why,
+			    whylen);
 	if (rc)
 		return rc;
 	rc = share_paths(d, root);
@@ -243,8 +239,13 @@ int rb_dyndbg_enable(struct rb_dyndbg *d, const char *root, char *why,
 		unlock_share(d);
 		return rc;
 	}
-	/* Read again: a run may have restored while we waited. */
-	rc = current_flags(d->control, d->flags, sizeof(d->flags));
+	/*
+	 * The control file lists every callsite: read it once, with the
+	 * share held, so that no run restores the flag meanwhile.
+	 */
+	rc = read_flags(d, why, whylen);
+	if (rc)
+		unlock_share(d);
 	if (rc || strchr(d->flags, 'p'))
 		return rc;
 	rc = write_note(d);

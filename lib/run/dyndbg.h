@@ -8,7 +8,9 @@
  * <root>/run/rebind-bench/dyndbg.lock while it relies on the flag, the run
  * that turned it on leaves a note next to it, and the last run to let go
  * (or the next one after a SIGKILL) takes the lock exclusively and
- * restores.
+ * restores. That lock is in this mount namespace's /run; runs in two
+ * containers are kept apart by the host lock (run-state.h), which also
+ * holds the tracefs or debugfs root that every namespace shares.
  */
 #ifndef RB_DYNDBG_H
 #define RB_DYNDBG_H
@@ -41,14 +43,6 @@ int rb_dyndbg_find(const char *root, char *path, size_t len, char *why,
  */
 int rb_dyndbg_parse_flags(const char *control_text, char *flags,
 			  size_t len);
-
-/*
- * Where the control file is and the callsite's flags, changing nothing:
- * lets a run record what it is about to change before changing it.
- * Returns 0, or -ENOENT / -errno with a reason in @why.
- */
-int rb_dyndbg_peek(struct rb_dyndbg *d, const char *root, char *why,
-		   size_t whylen);
 
 /*
  * Turn printing on for the callsite. 0 when it prints now (d->changed says

@@ -197,17 +197,14 @@ unsigned int rb_timing_active(const struct rb_timing *t)
 void rb_timing_plan(unsigned int mask, const char *root,
 		    struct rb_timing_helpers *h)
 {
-	struct rb_dyndbg d;
 	char why[256], boot_id[64] = "";
 	uint32_t nonce = 0;
 
 	memset(h, 0, sizeof(*h));
-	/* Only a callsite that is off now gets turned on (and noted). */
-	if ((mask & RB_SRC_MEMMAP_MS) &&
-	    rb_dyndbg_peek(&d, root, why, sizeof(why)) == 0 &&
-	    !strchr(d.flags, 'p'))
-		snprintf(h->dyndbg_control, sizeof(h->dyndbg_control), "%s",
-			 d.control);
+	/* The repair acts only on the note of a run that turned 'p' on. */
+	if (mask & RB_SRC_MEMMAP_MS)
+		rb_dyndbg_find(root, h->dyndbg_control,
+			       sizeof(h->dyndbg_control), why, sizeof(why));
 	if (!(mask & RB_SRC_MEMMAP_NS))
 		return;
 	rb_root_read_line(root, "/proc/sys/kernel/random/boot_id", boot_id,

@@ -27,7 +27,7 @@ struct rb_timing;
  * it after a SIGKILL.
  */
 struct rb_timing_helpers {
-	char dyndbg_control[PATH_MAX]; /* "" when dyndbg is left alone */
+	char dyndbg_control[PATH_MAX]; /* "" without dynamic debug */
 	char probe_group[32]; /* "" when no kprobes are created */
 	char probe_inst[64];
 };

@@ -14,7 +14,7 @@ enum rb_exit {
 	RB_EXIT_BUSY = 4, /* device in use, another run, or no --force */
 	RB_EXIT_INTERRUPTED = 5, /* signal: restored, partial results written */
 	RB_EXIT_ENV = 6, /* not root, no such device, kernel lacks a facility */
-	RB_EXIT_RESTORE = 7, /* original configuration could not be restored */
+	RB_EXIT_RESTORE = 7, /* not restored, or the undo record untrusted */
 };
 
 #endif /* RB_EXIT_CODES_H */

@@ -131,15 +131,17 @@ static int write_in_place(const char *path, const char *text, size_t len)
 	return rc;
 }
 
-/* Make the rename itself durable; failure here loses nothing. */
-static void sync_dir(const char *dir)
+int rb_sync_dir(const char *dir)
 {
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
 
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	if (dfd < 0)
+		return -errno;
+	if (fsync(dfd) < 0)
+		rc = -errno;
+	close(dfd);
+	return rc;
 }
 
 int rb_file_replace(const char *path, const char *text, size_t len,
@@ -170,10 +172,11 @@ int rb_file_replace(const char *path, const char *text, size_t len,
 		rc = -errno;
 	if (!rc && rename(tmp, path) < 0)
 		rc = -errno;
+	/* Make the rename durable; a results file loses nothing without. */
 	if (rc)
 		unlink(tmp);
 	else
-		sync_dir(dir);
+		rb_sync_dir(dir);
 out:
 	free(tmp);
 	free(dir_copy);

@@ -29,6 +29,12 @@ int rb_file_replace(const char *path, const char *text, size_t len,
 		    mode_t mode);
 
 /*
+ * fsync() the directory @dir: makes the names created or renamed in it
+ * durable (rb_file_replace() does it but ignores a failure). 0 or -errno.
+ */
+int rb_sync_dir(const char *dir);
+
+/*
  * Write @text to the output @path:
  * - NULL or "-": standard output;
  * - a character device, FIFO or socket (/dev/null, a pipe, a tty), or a

@@ -9,7 +9,7 @@
 # align (a restore makes a new pfn/dax device, so its uuid may change),
 # every nd/dax device has the driver it had, dyndbg flags, tracefs
 # instances and kprobe events are as before, no state record is left in
-# $RUNDIR, and an interrupted run wrote its partial document marked
+# $STATEDIR, and an interrupted run wrote its partial document marked
 # incomplete.
 
 ND=ndctl-rebind-bench
@@ -22,7 +22,7 @@ run_phase()
 {
 	local f l p=none
 
-	for f in $RUNDIR/*.json; do
+	for f in $STATEDIR/*.json; do
 		[ -f "$f" ] || continue
 		while IFS= read -r l; do
 			case $l in
@@ -91,7 +91,7 @@ has_record()
 {
 	local f
 
-	for f in $RUNDIR/*.json; do
+	for f in $STATEDIR/*.json; do
 		[ -f "$f" ] && return 0
 	done
 	return 1

@@ -15,6 +15,9 @@
 #	RB_LABELS	1 when the region was switched to labelled mode
 #	RB_GUEST	directory of the guest-side scripts (test/vm/guest-*.sh,
 #			reliability-*.sh), for the ones that source others
+#	RB_BOOT		which boot this is (run-in-vm.sh --boots): 1, 2
+#	RB_DISK		the virtio disk with an ext4 file system
+#			(run-in-vm.sh --disk), empty without one
 # Tools in the guest: busybox, kmod, ndctl, daxctl, jq, and the project's
 # ndctl-rebind-bench / daxctl-rebind-bench when they were built.
 
@@ -203,7 +206,8 @@ wait_nonempty()
 # --- state snapshots: what a run must leave as it found it -------------
 
 TRACING=/sys/kernel/tracing
-RUNDIR=/run/rebind-bench
+RUNDIR=/run/rebind-bench		# the locks
+STATEDIR=/var/lib/rebind-bench	# the records of runs in progress
 
 # mount_tracefs: tracefs at $TRACING (the tools' kprobe source needs it).
 mount_tracefs()
@@ -236,8 +240,7 @@ helpers_state()
 	echo "dyndbg $(dyndbg_memmap_flags)"
 	echo "instances $(ls $TRACING/instances 2>/dev/null | tr '\n' ' ')"
 	echo "kprobes $(cat $TRACING/kprobe_events 2>/dev/null | tr '\n' ' ')"
-	echo "records $(ls $RUNDIR 2>/dev/null | grep -v '\.lock$' |
-		tr '\n' ' ')"
+	echo "records $(ls $STATEDIR 2>/dev/null | tr '\n' ' ')"
 }
 
 snapshot()

@@ -204,8 +204,10 @@ t_is "D: namespace, bindings, dyndbg, tracefs restored" "$(snapshot)" \
 # --- E: SIGKILL mid-run, repaired by the next invocation --------------------
 interrupt e KILL
 t_like "E: the killed run left its state record" \
-	"$(ls $RUNDIR)" "$ns.json"
-t_diag "$(cat $RUNDIR/$ns.json)"
+	"$(ls $STATEDIR)" "$ns.json"
+t_is "E: ... in $STATEDIR, none in $RUNDIR (the locks)" \
+	"$(ls $RUNDIR | grep -c '\.json$')" 0
+t_diag "$(cat $STATEDIR/$ns.json)"
 $BENCH --runs 2 -o "$RB_OUT/e2.json" $ns 2>"$RB_OUT/e2.err"
 t_is "E: the next run repairs it and runs" "$?" 0
 t_like "E: ... saying so" "$(cat "$RB_OUT/e2.err")" "was killed"

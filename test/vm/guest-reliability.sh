@@ -14,6 +14,8 @@
 #   gaps            kernel-side gaps: tracefs/debugfs unmounted, kprobes off,
 #                   dynamic debug unavailable, /dev/kmsg overrun, a driver
 #                   bind the kernel refuses
+#   containers      two runs in two containers, each with its own /run: the
+#                   second refused, the first's dyndbg flag and kprobes kept
 #
 # The fault framework is guest-fault-lib.sh, each part reliability-*.sh.
 # shellcheck source-path=SCRIPTDIR source=guest-lib.sh
@@ -27,7 +29,7 @@ mount_tracefs
 
 case $part in
 signals-*)	. "$RB_GUEST/reliability-signals.sh" ;;
-busy|gaps)	. "$RB_GUEST/reliability-$part.sh" ;;
+busy|gaps|containers)	. "$RB_GUEST/reliability-$part.sh" ;;
 esac
 case $part in
 signals-fsdax-rebind)	part_signals_fsdax rebind ;;
@@ -36,10 +38,11 @@ signals-devdax-nd)	part_signals_devdax nd ;;
 signals-devdax-dax)	part_signals_devdax dax ;;
 busy)			part_busy ;;
 gaps)			part_gaps ;;
+containers)		part_containers ;;
 *)
 	t_bail "usage: guest-reliability.sh signals-fsdax-rebind|" \
 		"signals-fsdax-reconf|signals-devdax-nd|signals-devdax-dax|" \
-		"busy|gaps"
+		"busy|gaps|containers"
 	;;
 esac
 t_done

@@ -28,7 +28,7 @@ die()
 
 # Modules /init loads.  Dependencies are resolved below.
 GUEST_MODULES="nfit libnvdimm nd_pmem nd_btt dax_pmem device_dax kmem nd_e820
-	dax_hmem virtio_pci 9pnet_virtio 9p ext4"
+	dax_hmem virtio_pci 9pnet_virtio 9p ext4 virtio_blk"
 # Host binaries copied with their libraries; jq is the guest's JSON oracle,
 # mke2fs and ext4 give the busy-device tests a mounted -o dax filesystem.
 GUEST_TOOLS="/usr/bin/ndctl /usr/bin/daxctl /usr/bin/jq /bin/kmod /sbin/mke2fs"

@@ -44,7 +44,7 @@ sigkill_trial()	# NAME CMD...
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	TRIED=$((TRIED + 1))
-	left=$(ls $RUNDIR 2>/dev/null | tr '\n' ' ')
+	left=$(ls $STATEDIR 2>/dev/null | tr '\n' ' ')
 	# The next invocation repairs what it finds, or refuses and says how.
 	$ND --runs 1 --output "$RB_OUT/$kname-next.json" "$ns" \
 		>/dev/null 2>"$RB_OUT/$kname-next.err"
@@ -53,7 +53,7 @@ sigkill_trial()	# NAME CMD...
 		"$RB_OUT/$kname-next.err")
 	PHASES="$PHASES ${phase:-none}"
 	t_diag "$kname: SIGKILL after $delay ms, phase ${phase:-none};" \
-		"left in $RUNDIR: $left"
+		"left in $STATEDIR: $left"
 	if [ $rc = 0 ]; then
 		t_is "$kname: next run repaired; configuration as at start" \
 			"$(ns_state)" "$want" && SURVIVED=$((SURVIVED + 1))
@@ -62,7 +62,7 @@ sigkill_trial()	# NAME CMD...
 		t_diag "$(head -n 3 "$RB_OUT/$kname-next.err")"
 	fi
 	t_is "$kname: no state record left" \
-		"$(ls $RUNDIR 2>/dev/null | grep -c -v '\.lock$')" 0
+		"$(ls $STATEDIR 2>/dev/null | grep -c '')" 0
 	# See bindings_by_type in guest-lib.sh.
 	t_is "$kname: bindings as at start (by device type)" \
 		"$(bindings_by_type)" "$bind0"
@@ -80,7 +80,7 @@ concurrent()
 	$ND --runs 30 --output "$RB_OUT/concurrent-nd.json" "$1" \
 		>/dev/null 2>"$RB_OUT/concurrent-nd.err" &
 	runner=$!
-	wait_nonempty "$RUNDIR/$1.json"
+	wait_nonempty "$STATEDIR/$1.json"
 	$DAX --runs 2 "$2" >"$RB_OUT/concurrent-dax.out" \
 		2>"$RB_OUT/concurrent-dax.err"
 	rc=$?

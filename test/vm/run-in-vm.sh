@@ -36,6 +36,17 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
   --labels            nvdimm only: init-labels before the script, leaving an
                       empty labelled region
   --dyndbg            boot with the memmap_init_zone_device pr_debug enabled
+  --disk SIZE         a fresh ext4 image of SIZE (e.g. 16M, mkfs.ext4 -F on
+                      a file) as a virtio disk; the guest sees RB_DISK, the
+                      device to mount
+  --boots 1|2         boot this many times (default 1) with the same pmem
+                      backing files and disk, kept between boots: every boot
+                      but the last must end in a reset of the guest (e.g.
+                      echo b >/proc/sysrq-trigger; -no-reboot makes QEMU
+                      exit) after at least one check and none failed, its
+                      logs vm-console-bootN.log and vm-results-bootN.log;
+                      the last gives the verdict; the guest sees RB_BOOT
+                      (1, 2) and --labels applies to the first boot only
   --icount            (TCG only) guest clocks from the instruction count (-icount
                       shift=auto,sleep=off): jiffies, TSC and timer
                       interrupts stay consistent whatever the host's load,
@@ -93,6 +104,9 @@ accel=${RB_VM_ACCEL:-auto}
 nvdimms=1
 labels=0
 dyndbg=0
+disk_size=
+boots=1
+boot=1
 icount=0
 timeout=120
 out=
@@ -120,6 +134,8 @@ parse_args()
 		--nvdimms)	nvdimms=${2:?}; shift 2 ;;
 		--labels)	labels=1; shift ;;
 		--dyndbg)	dyndbg=1; shift ;;
+		--disk)		disk_size=${2:?}; shift 2 ;;
+		--boots)	boots=${2:?}; shift 2 ;;
 		--icount)	icount=1; shift ;;
 		--timeout)	timeout=${2:?}; shift 2 ;;
 		--out)		out=${2:?}; shift 2 ;;
@@ -159,6 +175,11 @@ parse_args()
 	*)	usage_error "--accel must be auto, kvm or tcg" ;;
 	esac
 	[[ $nvdimms =~ ^[12]$ ]] || usage_error "--nvdimms must be 1 or 2"
+	[[ $boots =~ ^[12]$ ]] || usage_error "--boots must be 1 or 2"
+	[[ $disk_size =~ ^([1-9][0-9]*[MG])?$ ]] ||
+		usage_error "--disk takes a size like 16M"
+	[ -z "$disk_size" ] || command -v mkfs.ext4 >/dev/null ||
+		die "mkfs.ext4 missing (run scripts/install-deps.sh)"
 	[ "$nvdimms" = 1 ] || [ "$pmem" = nvdimm ] ||
 		usage_error "--nvdimms needs --pmem nvdimm"
 	for a in "${data[@]}"; do
@@ -281,7 +302,7 @@ build_initrd()
 export RB_SCRIPT=$(basename "$script") RB_PMEM=$pmem RB_SIZE=$size
 export RB_NVDIMMS=$nvdimms RB_LABELS=$labels RB_DATA=/rb/data
 export RB_OMIT_MODULES=$omit_modules
-export RB_SSH_PORT=$ssh_port
+export RB_SSH_PORT=$ssh_port RB_DISK=${disk_size:+/dev/vda}
 CONF
 	: >"$stage/rb/args"
 	for a in "${script_args[@]}"; do
@@ -317,6 +338,8 @@ qemu_command()
 	append+=" no_timer_check rb_accel=$accel"
 	[ "$dyndbg" = 0 ] ||
 		append+=' dyndbg="func memmap_init_zone_device +p"'
+	# Unknown to the kernel, so in /init's environment.
+	append+=" rb_boot=$boot"
 
 	if [ "$accel" = kvm ]; then
 		qemu=(qemu-system-x86_64 -accel kvm -cpu host)
@@ -327,8 +350,8 @@ qemu_command()
 		-display none -no-reboot -nodefaults
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-kernel "$kernel" -initrd "$work/initrd.cpio"
-		-serial "file:$out/vm-console.log"
-		-chardev "stdio,id=res,signal=off,logfile=$out/vm-results.log"
+		-serial "file:$console_log"
+		-chardev "stdio,id=res,signal=off,logfile=$results_log"
 		-serial chardev:res
 		-virtfs "local,path=$out,mount_tag=out,security_model=none")
 	if [ "$pmem" = nvdimm ]; then
@@ -349,14 +372,18 @@ qemu_command()
 		qemu+=(-machine "pc,nvdimm=on"
 			-m "$ram,slots=2,maxmem=$((gib * nvdimms + 3))G")
 		for i in $(seq 1 "$nvdimms"); do
-			if [ "${shm:-0}" -gt "$need" ]
-			then
+			# A later boot finds the media as the last one left it.
+			backing=${backings[$((i - 1))]:-}
+			if [ -n "$backing" ]; then
+				:
+			elif [ "${shm:-0}" -gt "$need" ]; then
 				backing=$(mktemp /dev/shm/rb-vm-nvdimm.XXXXXX)
 			else
 				backing=$(mktemp "$work/nvdimm.XXXXXX")
 			fi
-			backings+=("$backing")
-			truncate -s $(((gib << 30) + (128 << 10))) "$backing"
+			[ "$boot" -gt 1 ] || backings+=("$backing")
+			[ "$boot" -gt 1 ] ||
+				truncate -s $(((gib << 30) + (128 << 10))) "$backing"
 			memdev="id=mem$i,share=on,mem-path=$backing"
 			memdev+=",size=$(stat -c %s "$backing")"
 			dimm="id=nvdimm$i,memdev=mem$i,label-size=128K"
@@ -372,6 +399,14 @@ qemu_command()
 			# RAM (type 1) -> soft reserved (E820_TYPE_SOFT_RESERVED)
 			append+=" memmap=${gib}G%4G-1+0xefffffff"
 		fi
+	fi
+	if [ -n "$disk_size" ]; then
+		if [ "$boot" = 1 ]; then
+			truncate -s "$disk_size" "$work/disk.img"
+			mkfs.ext4 -q -F "$work/disk.img" ||
+				die "mkfs.ext4 failed"
+		fi
+		qemu+=(-drive "file=$work/disk.img,format=raw,if=virtio")
 	fi
 	if [ -n "$ssh_port" ]; then
 		qemu+=(-nic "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22")
@@ -401,6 +436,10 @@ judge()
 	local rc=$1 said
 
 	status=125
+	[ "$boot" = "$boots" ] || {
+		judge_reset "$rc"
+		return
+	}
 	case $rc in
 	124|137)
 		why="timeout after $timeout s"
@@ -417,9 +456,29 @@ judge()
 			why="qemu failed with status $rc"
 		fi ;;
 	esac
-	if grep -q 'Kernel panic' "$out/vm-console.log" 2>/dev/null; then
+	if grep -q 'Kernel panic' "$console_log" 2>/dev/null; then
 		why="$why; kernel panic"
 		status=125
+	fi
+}
+
+# judge_reset QEMU_STATUS: a boot before the last must end in a reset
+# (QEMU exits 0, -no-reboot) after a passed check and no failed one.
+judge_reset()
+{
+	status=0
+	why="boot $boot reset as planned"
+	if [ "$1" != 0 ]; then
+		boot=$boots judge "$1"
+		[ "$status" != 0 ] || status=1
+		why="boot $boot did not end in a reset: $why"
+	elif grep -q 'Kernel panic' "$console_log" 2>/dev/null; then
+		status=125
+		why="boot $boot: kernel panic"
+	elif grep -q '^not ok' "$results_log" ||
+		! grep -q '^ok' "$results_log"; then
+		status=1
+		why="boot $boot: a check failed, or none passed, before the reset"
 	fi
 }
 
@@ -442,22 +501,31 @@ main()
 	t0=$(date +%s.%N)
 	fetch_kernel
 	build_initrd
-	qemu_command
-	write_vm_json
 	echo "run-in-vm: $name: kernel $kver ($accel), results in $out" >&2
 	t1=$(date +%s.%N)
-	rc=0
-	timeout -k 5 "$timeout" "${qemu[@]}" </dev/null || rc=$?
+	for boot in $(seq 1 "$boots"); do
+		console_log=$out/vm-console.log
+		results_log=$out/vm-results.log
+		if [ "$boot" != "$boots" ]; then
+			console_log=$out/vm-console-boot$boot.log
+			results_log=$out/vm-results-boot$boot.log
+		fi
+		qemu_command
+		[ "$boot" != 1 ] || write_vm_json
+		rc=0
+		timeout -k 5 "$timeout" "${qemu[@]}" </dev/null || rc=$?
+		judge "$rc"
+		[ "$status" = 0 ] || break
+	done
 	t2=$(date +%s.%N)
-	judge "$rc"
 
 	awk -v n="$name" -v w="$why" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
 		'BEGIN { printf "run-in-vm: %s: %s; %.1f s (VM %.1f s)\n",
 			n, w, t2 - t0, t2 - t1 }' >&2
 	if [ "$status" != 0 ] && [ "$status" != 77 ] &&
-		[ -s "$out/vm-console.log" ]; then
-		echo "run-in-vm: last console lines ($out/vm-console.log):" >&2
-		tail -n 25 "$out/vm-console.log" >&2
+		[ -s "$console_log" ]; then
+		echo "run-in-vm: last console lines ($console_log):" >&2
+		tail -n 25 "$console_log" >&2
 	fi
 	echo "run-in-vm: logs and results: $out" >&2
 	exit "$status"

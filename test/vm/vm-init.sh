@@ -82,7 +82,10 @@ else
 	[ -n "$(ndctl list -R 2>/dev/null)" ] || setup_failed "no pmem region"
 fi
 
-if [ "$RB_LABELS" = 1 ]; then
+# run-in-vm.sh --boots: which boot this is (rb_boot= on the command line).
+export RB_BOOT="${rb_boot:-1}"
+# Labels are written once: a later boot finds the media as it was left.
+if [ "$RB_LABELS" = 1 ] && [ "$RB_BOOT" = 1 ]; then
 	# Label-less (raw) to labelled: the region must be idle to write
 	# the label index.
 	{
