@@ -16,6 +16,7 @@
 #include <string.h>
 #include "klog/import-priv.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #define USEC_PER_MSEC 1000ULL
 #define RANGE_SLACK_USEC 10000ULL
@@ -312,13 +313,8 @@ static void mark_foreign(struct im_bind *v, size_t n,
 /* Names from the log; one with control characters is left out. */
 static int set_str(char **dst, const char *src)
 {
-	const char *p;
-
-	if (!src || !src[0])
+	if (!src || !src[0] || rb_find_control(src, strlen(src)))
 		return 0;
-	for (p = src; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return 0;
 	free(*dst);
 	*dst = strdup(src);
 	return *dst ? 0 : -ENOMEM;

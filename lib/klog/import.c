@@ -49,6 +49,7 @@
 #include "klog/klog-record.h"
 #include "util/log.h"
 #include "klog/memmap-line.h"
+#include "util/text.h"
 
 /* A printk stamp stepping back this far is a new boot. */
 #define RESTART_BACKSTEP_USEC 1000000ULL
@@ -531,7 +532,6 @@ static void importer_free(struct importer *im)
 static int build(struct importer *im, const char *name, char *err,
 		 size_t errlen)
 {
-	char *p;
 	int rc;
 
 	im_attribute(im->lines, im->nr_lines, im->ctx, im->nr_ctx);
@@ -549,9 +549,7 @@ static int build(struct importer *im, const char *name, char *err,
 	if (!im->doc->import_file)
 		set_err(im, -ENOMEM);
 	/* A file name is the user's: keep it on one line in every report. */
-	for (p = im->doc->import_file; p && *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	rb_scrub(im->doc->import_file);
 	set_err(im, set_fingerprint(im));
 	set_err(im, im_warn(im->doc, &im->c, &im->foreign, im->opts));
 	return im->err ? RB_EXIT_FAILURE : RB_EXIT_OK;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "report/compare.h"
 #include "report/compare-text.h"
+#include "util/util.h"
 
 int rb_compare_format_parse(const char *s, enum rb_compare_format *fmt)
 {
@@ -24,7 +25,7 @@ int rb_compare_format_parse(const char *s, enum rb_compare_format *fmt)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(s, names[i].name)) {
 			*fmt = names[i].fmt;
 			return 0;

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/compare-priv.h"
+#include "util/util.h"
 
 const char *rb_verdict_key(enum rb_verdict v)
 {
@@ -260,7 +261,7 @@ const char *rb_ci_name(const char *key)
 	};
 	size_t i;
 
-	for (i = 0; key && i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; key && i < ARRAY_SIZE(names); i++)
 		if (!strcmp(key, names[i].key))
 			return names[i].name;
 	return "none";

@@ -20,6 +20,8 @@
 #include "results/loader.h"
 #include "util/file-io.h"
 #include "util/sysroot.h"
+#include "util/text.h"
+#include "util/util.h"
 
 /* Real documents are a few MiB at most; refuse anything absurd early. */
 #define RB_DOC_MAX_BYTES (256u << 20)
@@ -276,7 +278,7 @@ static bool parse_fingerprint(struct loader *ld, struct json_object *root,
 
 	if (!fp)
 		return !ld->failed;
-	for (i = 0; i < sizeof(positive) / sizeof(positive[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(positive); i++) {
 		uint64_t v;
 
 		if (ld_get_u64(ld, fp, "fingerprint", positive[i], false,
@@ -476,20 +478,13 @@ static struct rb_document *load_document(const char *path, char *err,
  * Reasons quote strings from the document and the file name; keep them to
  * one line whatever those hold.
  */
-static void one_line(char *err)
-{
-	for (; *err; err++)
-		if ((unsigned char)*err < 0x20 || *err == 0x7f)
-			*err = '?';
-}
-
 struct rb_document *rb_document_from_json(struct json_object *root,
 					  char *err, size_t errlen)
 {
 	struct rb_document *doc = document_from_json(root, err, errlen);
 
 	if (!doc && errlen)
-		one_line(err);
+		rb_scrub(err);
 	return doc;
 }
 
@@ -499,6 +494,6 @@ struct rb_document *rb_document_load(const char *path, char *err,
 	struct rb_document *doc = load_document(path, err, errlen);
 
 	if (!doc && errlen)
-		one_line(err);
+		rb_scrub(err);
 	return doc;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "results/loader.h"
+#include "util/text.h"
 
 bool ld_fail(struct loader *ld, const char *where, const char *fmt, ...)
 {
@@ -116,16 +117,12 @@ bool ld_get_uint(struct loader *ld, struct json_object *o, const char *where,
 bool ld_safe_string(struct loader *ld, const char *where, const char *s,
 		    size_t len)
 {
-	size_t i;
+	const char *c = rb_find_control(s, len);
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			return ld_fail(ld, where,
-				       "control character 0x%02x in a string",
-				       c);
-	}
+	if (c)
+		return ld_fail(ld, where,
+			       "control character 0x%02x in a string",
+			       (unsigned char)*c);
 	return true;
 }
 
