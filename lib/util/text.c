@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/text.h"
@@ -74,6 +75,13 @@ static size_t list_number(const char *s)
 	return n && n <= 9 && (s[n] == '.' || s[n] == ')') ? n + 1 : 0;
 }
 
+/* CommonMark takes no '_' between two letters or digits for emphasis. */
+static bool intraword(const char *s, size_t i)
+{
+	return i && isalnum((unsigned char)s[i - 1]) &&
+	       isalnum((unsigned char)s[i + 1]);
+}
+
 void rb_put_markdown(FILE *f, const char *s)
 {
 	size_t num = list_number(s), i;
@@ -82,7 +90,8 @@ void rb_put_markdown(FILE *f, const char *s)
 	if (*s && strchr("-+=", *s))
 		fputc('\\', f);
 	for (i = 0; s[i]; i++) {
-		if (strchr("\\`*_|<>[]&~#", s[i]) || (num && i == num - 1)) {
+		if ((s[i] == '_' && !intraword(s, i)) ||
+		    strchr("\\`*|<>[]&~#", s[i]) || (num && i == num - 1)) {
 			fputc('\\', f);
 			fputc(s[i], f);
 			continue;

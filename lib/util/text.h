@@ -44,7 +44,8 @@ char *rb_text_escape(const char *s);
 
 /*
  * Markdown (CommonMark, GitHub's tables): escaped as plain text, then a
- * backslash before \ ` * _ | < > [ ] & ~ #, and before a leading - + =
+ * backslash before \ ` * | < > [ ] & ~ #, a '_' but one inside a word
+ * (CONFIG_HZ), and before a leading - + =
  * and the '.' or ')' of a leading "1." : the string stays inline text of
  * the line it is printed on, never a heading, quote, list, rule, table
  * cell, code span, link or HTML.
