@@ -16,6 +16,7 @@
 #include <string.h>
 #include "klog/import-priv.h"
 #include "util/log.h"
+#include "util/bounds.h"
 #include "util/text.h"
 
 #define USEC_PER_MSEC 1000ULL
@@ -320,12 +321,16 @@ static int set_str(char **dst, const char *src)
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* -EOVERFLOW past RB_MAX_CONFIGS. */
 static int open_config(struct rb_document *doc, const struct im_bind *b)
 {
-	struct rb_config_result *cfg = rb_document_add_config(doc);
+	struct rb_config_result *cfg;
 	const struct im_line *l = b->l;
 	int rc;
 
+	if (doc->nr_configs >= RB_MAX_CONFIGS)
+		return -EOVERFLOW;
+	cfg = rb_document_add_config(doc);
 	if (!cfg)
 		return -ENOMEM;
 	cfg->boot = b->boot + 1;

@@ -92,9 +92,13 @@ bool ld_get_u64(struct loader *ld, struct json_object *o, const char *where,
 	if (json_object_get_int64(v) < 0)
 		return ld_fail(ld, path, "expected a non-negative integer");
 	u = json_object_get_uint64(v);
+	/* json-c saturates what does not fit: do not print its 2^64 - 1 */
+	if (u == UINT64_MAX && max < UINT64_MAX)
+		return ld_fail(ld, path, "out of range (at most %llu)",
+			       (unsigned long long)max);
 	if (u > max)
-		return ld_fail(ld, path, "%llu is out of range",
-			       (unsigned long long)u);
+		return ld_fail(ld, path, "%llu is out of range (at most %llu)",
+			       (unsigned long long)u, (unsigned long long)max);
 	*out = u;
 	return true;
 }

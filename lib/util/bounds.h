@@ -25,6 +25,6 @@
  * Samples of one document: cold, warm-up and steady binds of every
  * configuration (import: memmap lines of one capture).
  */
-#define RB_MAX_SAMPLES (1u << 22)
+#define RB_MAX_SAMPLES (1u << 20)
 
 #endif /* RB_BOUNDS_H */

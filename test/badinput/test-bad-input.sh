@@ -100,6 +100,10 @@ mutate()
 	    d["fingerprint"]["cmdline"] = "quiet \u001b]0;owned\u0007"
 	elif what == "fp-key-newline":
 	    d["fingerprint"]["x\ny"] = 1
+	elif what == "configs-cap":
+	    d["configurations"] = [{}] * 65537
+	elif what == "samples-cap":
+	    cfg["samples"] = [{}] * 1048577
 	json.dump(d, sys.stdout)
 	EOF
 }
@@ -158,6 +162,16 @@ make_input()
 		;;
 	longline.log)
 		{ head -c $((20 << 20)) /dev/zero | tr '\0' 'x'; } >"$f"
+		;;
+	line64k.log)
+		# One byte over the line bound, then a good line.
+		{ head -c 65537 /dev/zero | tr '\0' 'x'; echo
+		  cat "$good_log"; } >"$f"
+		;;
+	configs.log)
+		awk 'BEGIN { for (i = 0; i < 65537; i++)
+			printf "memmap_init_zone_device initialised %d pages in 4ms\n",
+			       262144 + 512 * i }' >"$f"
 		;;
 	*)
 		echo "# unknown input @$name" >&2
