@@ -51,7 +51,7 @@ void rb_put_text(FILE *f, const char *s)
 	}
 }
 
-char *rb_text_escape(const char *s)
+char *rb_escape(void (*put)(FILE *, const char *), const char *s)
 {
 	char *buf = NULL;
 	size_t len;
@@ -59,12 +59,17 @@ char *rb_text_escape(const char *s)
 
 	if (!f)
 		return NULL;
-	rb_put_text(f, s);
+	put(f, s);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
 	}
 	return buf;
+}
+
+char *rb_text_escape(const char *s)
+{
+	return rb_escape(rb_put_text, s);
 }
 
 /* Length of a leading "123." or "123)", an ordered list marker, or 0. */

@@ -42,6 +42,9 @@ const char *rb_printable(const char *s, char *buf, size_t len);
 void rb_put_text(FILE *f, const char *s);
 char *rb_text_escape(const char *s);
 
+/* What @put prints for @s, as a new string; NULL without memory. */
+char *rb_escape(void (*put)(FILE *, const char *), const char *s);
+
 /*
  * Markdown (CommonMark, GitHub's tables): escaped as plain text, then a
  * backslash before \ ` * | < > [ ] & ~ #, a '_' but one inside a word
