@@ -21,7 +21,7 @@
 struct gen {
 	size_t line, lines;
 	void (*make)(size_t i, char *buf, size_t len);
-	char buf[160];
+	char buf[8200];
 	size_t off, len;
 };
 
@@ -63,10 +63,10 @@ static int import_gen(size_t lines, void (*make)(size_t, char *, size_t),
 	return rc;
 }
 
-/* 128 bytes a line: no memmap line. */
+/* 8 KiB a line (few lines: a quick 256 MiB), no memmap line. */
 static void filler(size_t i, char *buf, size_t len)
 {
-	snprintf(buf, len, "[%12zu.000000] %-105s\n", i, "nd_pmem: filler");
+	snprintf(buf, len, "[%12zu.000000] %-8169s\n", i, "nd_pmem: filler");
 }
 
 /* One bind of one device: every line one more rebind. */
@@ -88,11 +88,11 @@ static void test_import_bounds(void)
 	char err[256] = "";
 	int rc;
 
-	rc = import_gen((RB_MAX_INPUT_BYTES >> 7) + 1, filler, &doc, err,
+	rc = import_gen((RB_MAX_INPUT_BYTES >> 13) + 1, filler, &doc, err,
 			sizeof(err));
 	CHECK(rc == RB_EXIT_USAGE && !doc &&
 	      !strcmp(err, "gen: larger than 256 MiB: not one benchmark's capture (keep its boots only, e.g. journalctl -k -b)"),
-	      "256 MiB + 128 bytes: \"%s\"", err);
+	      "256 MiB + 8 KiB: \"%s\"", err);
 
 	rc = import_gen(RB_MAX_SAMPLES, same_bind, &doc, err, sizeof(err));
 	CHECK(rc == RB_EXIT_OK && doc && doc->nr_configs == 1 &&
