@@ -43,6 +43,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "util/exit-codes.h"
 #include "klog/import.h"
 #include "klog/import-priv.h"
@@ -628,6 +629,7 @@ int rb_import_file(const char *path, const char *tool_name,
 		   const struct rb_import_opts *opts, struct rb_document **docp,
 		   char *err, size_t errlen)
 {
+	struct stat st;
 	FILE *f;
 	int rc;
 
@@ -638,6 +640,14 @@ int rb_import_file(const char *path, const char *tool_name,
 	f = fopen(path, "re");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return RB_EXIT_USAGE;
+	}
+	/* a file known too large is refused before it is read */
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > RB_MAX_INPUT_BYTES) {
+		bound_error(&(struct importer){ .err = -EFBIG }, path, err,
+			    errlen);
+		fclose(f);
 		return RB_EXIT_USAGE;
 	}
 	rc = rb_import_stream(f, path, tool_name, opts, docp, err, errlen);

@@ -123,8 +123,8 @@ make_input()
 		head -c $(($(stat -c %s "$valid_doc") / 2)) "$valid_doc" >"$f"
 		;;
 	trailing.json) { cat "$valid_doc"; echo '} xyz'; } >"$f" ;;
-	huge.json)
-		# Sparse, larger than any results document may be (256 MiB).
+	huge.json | huge.log)
+		# Sparse, larger than any input may be (256 MiB).
 		truncate -s 300M "$f"
 		;;
 	blank.json)
