@@ -212,16 +212,3 @@ const char *rb_bad_option(int argc, char **argv)
 	/* getopt leaves the offending word just before optind. */
 	return optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 }
-
-const char *rb_printable(const char *s, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; s[i] && i + 4 < len; i++)
-		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	if (s[i])
-		strcpy(buf + i, "...");
-	else
-		buf[i] = '\0';
-	return buf;
-}

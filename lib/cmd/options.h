@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "util/text.h" /* rb_printable() */
 
 /* The most items a comma list option takes. */
 #define RB_MAX_LIST 8
@@ -47,7 +48,5 @@ void rb_list_opts(const struct option *lo);
 /* The argv word getopt_long stopped at, for "unknown option" messages. */
 const char *rb_bad_option(int argc, char **argv);
 
-/* Copy @s into @buf with non-printable bytes as '?', cut with "...". */
-const char *rb_printable(const char *s, char *buf, size_t len);
 
 #endif /* RB_OPTIONS_H */

@@ -22,6 +22,8 @@
 #include "klog/import-priv.h"
 #include "klog/klog-record.h"
 #include "klog/memmap-line.h"
+#include "util/text.h"
+#include "util/util.h"
 
 #define USEC_PER_MSEC 1000ULL
 /* A driver message this much further from its line than the line's own
@@ -59,7 +61,7 @@ static void copy_word(char *dst, const char *p, size_t n)
 
 	if (n >= IM_DEV_MAX)
 		n = IM_DEV_MAX - 1;
-	for (i = 0; i < n && p[i] > 0x20 && p[i] < 0x7f; i++)
+	for (i = 0; i < n && rb_is_name_byte((unsigned char)p[i]); i++)
 		dst[i] = p[i];
 	dst[i] = '\0';
 }
@@ -138,7 +140,7 @@ bool im_ctx_parse(const char *text, size_t len, struct im_ctx *c)
 		return false;
 	if (parse_bare_dev(p, end, n, c))
 		return true;
-	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(drivers); i++) {
 		if (strlen(drivers[i].word) != n ||
 		    memcmp(p, drivers[i].word, n))
 			continue;

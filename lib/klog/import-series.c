@@ -16,6 +16,8 @@
 #include <string.h>
 #include "klog/import-priv.h"
 #include "util/log.h"
+#include "util/bounds.h"
+#include "util/text.h"
 
 #define USEC_PER_MSEC 1000ULL
 #define RANGE_SLACK_USEC 10000ULL
@@ -312,24 +314,23 @@ static void mark_foreign(struct im_bind *v, size_t n,
 /* Names from the log; one with control characters is left out. */
 static int set_str(char **dst, const char *src)
 {
-	const char *p;
-
-	if (!src || !src[0])
+	if (!src || !src[0] || rb_find_control(src, strlen(src)))
 		return 0;
-	for (p = src; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return 0;
 	free(*dst);
 	*dst = strdup(src);
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* -EOVERFLOW past RB_MAX_CONFIGS. */
 static int open_config(struct rb_document *doc, const struct im_bind *b)
 {
-	struct rb_config_result *cfg = rb_document_add_config(doc);
+	struct rb_config_result *cfg;
 	const struct im_line *l = b->l;
 	int rc;
 
+	if (doc->nr_configs >= RB_MAX_CONFIGS)
+		return -EOVERFLOW;
+	cfg = rb_document_add_config(doc);
 	if (!cfg)
 		return -ENOMEM;
 	cfg->boot = b->boot + 1;

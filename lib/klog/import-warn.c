@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "klog/import-priv.h"
+#include "util/util.h"
 
 /* A group of foreign lines in a few words, appended to @buf. */
 static void describe_foreign(char *buf, size_t len, const struct im_foreign *g)
@@ -200,7 +201,7 @@ static int warn_lines(struct rb_warnings *w, const struct im_census *c)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < sizeof(simple) / sizeof(simple[0]) && !rc; i++) {
+	for (i = 0; i < ARRAY_SIZE(simple) && !rc; i++) {
 		const struct line_census *n = (const void *)((const char *)c +
 							     simple[i].off);
 

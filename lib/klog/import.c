@@ -43,12 +43,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "util/exit-codes.h"
 #include "klog/import.h"
 #include "klog/import-priv.h"
 #include "klog/klog-record.h"
 #include "util/log.h"
 #include "klog/memmap-line.h"
+#include "util/bounds.h"
+#include "util/text.h"
 
 /* A printk stamp stepping back this far is a new boot. */
 #define RESTART_BACKSTEP_USEC 1000000ULL
@@ -59,6 +62,7 @@ struct importer {
 	struct rb_document *doc;
 	unsigned long line_no;
 	uint64_t rec;
+	size_t bytes;
 
 	unsigned int boot;
 	uint64_t boot_records;
@@ -197,6 +201,10 @@ static void add_memmap_line(struct importer *im,
 		       line_no);
 		return;
 	}
+	if (im->nr_lines == RB_MAX_SAMPLES) {
+		set_err(im, -ERANGE);
+		return;
+	}
 	l = push(im, (void **)&im->lines, &im->nr_lines, &im->alloc_lines,
 		 sizeof(*l));
 	if (!l)
@@ -255,7 +263,7 @@ static bool join_wrapped(struct importer *im, const struct rb_klog_record *rec)
 
 	im->pend = false;
 	if (rec->form != RB_KLOG_PLAIN || rec->has_ts ||
-	    n + 1 + rec->text_len > 2 * RB_IMPORT_LINE_MAX)
+	    n + 1 + rec->text_len > 2 * RB_MAX_LINE_BYTES)
 		goto cut;
 	im->pend_buf[n] = ' ';
 	memcpy(im->pend_buf + n + 1, rec->text, rec->text_len);
@@ -281,8 +289,7 @@ static void hold_cut_line(struct importer *im,
 	im->pend_rec.text = im->pend_buf;
 }
 
-static void import_line(struct importer *im, const char *line, size_t len,
-			bool cut)
+static void import_line(struct importer *im, const char *line, size_t len)
 {
 	struct rb_klog_record rec;
 	struct rb_memmap_line m;
@@ -297,7 +304,7 @@ static void import_line(struct importer *im, const char *line, size_t len,
 		return;
 	im->rec++;
 	im->boot_records++;
-	if (rec.truncated || cut) {
+	if (rec.truncated) {
 		census_add(&im->c.truncated, im->line_no);
 		rb_dbg("line %lu: looks truncated", im->line_no);
 	}
@@ -309,7 +316,7 @@ static void import_line(struct importer *im, const char *line, size_t len,
 		add_memmap_line(im, &rec, &m, im->line_no, false);
 		break;
 	case RB_MEMMAP_TRUNCATED:
-		if (rec.truncated || cut) {
+		if (rec.truncated) {
 			census_add(&im->c.cut_memmap, im->line_no);
 			break;
 		}
@@ -327,37 +334,42 @@ static void import_line(struct importer *im, const char *line, size_t len,
 }
 
 /*
- * Read lines of at most RB_IMPORT_LINE_MAX bytes (the rest of a longer
- * line is dropped and the line counted as truncated). NULs are data.
+ * Read lines of at most RB_MAX_LINE_BYTES, RB_MAX_INPUT_BYTES in all;
+ * NULs are data. -EFBIG for a larger input, -E2BIG for a longer line
+ * (im->line_no is its number), -ERANGE for too many memmap lines.
  */
 static int read_lines(struct importer *im, FILE *f)
 {
-	char *buf = malloc(RB_IMPORT_LINE_MAX);
+	char *buf = malloc(RB_MAX_LINE_BYTES);
 	size_t len = 0;
-	bool cut = false;
 	int c;
 
-	im->pend_buf = malloc(2 * RB_IMPORT_LINE_MAX + 1);
+	im->pend_buf = malloc(2 * RB_MAX_LINE_BYTES + 1);
 	if (!buf || !im->pend_buf) {
 		free(buf);
 		return -ENOMEM;
 	}
-	while ((c = getc_unlocked(f)) != EOF) {
+	while ((c = getc_unlocked(f)) != EOF && !im->err) {
+		if (++im->bytes > RB_MAX_INPUT_BYTES) {
+			free(buf);
+			return -EFBIG;
+		}
 		if (c != '\n') {
-			if (len < RB_IMPORT_LINE_MAX)
-				buf[len++] = (char)c;
-			else
-				cut = true;
+			if (len == RB_MAX_LINE_BYTES) {
+				im->line_no++;
+				free(buf);
+				return -E2BIG;
+			}
+			buf[len++] = (char)c;
 			continue;
 		}
 		im->line_no++;
-		import_line(im, buf, len, cut);
+		import_line(im, buf, len);
 		len = 0;
-		cut = false;
 	}
-	if (len || cut) {
+	if (len && !im->err) {
 		im->line_no++;
-		import_line(im, buf, len, cut);
+		import_line(im, buf, len);
 	}
 	if (im->pend) {
 		static const struct rb_klog_record end = { .form = RB_KLOG_BLANK };
@@ -531,7 +543,6 @@ static void importer_free(struct importer *im)
 static int build(struct importer *im, const char *name, char *err,
 		 size_t errlen)
 {
-	char *p;
 	int rc;
 
 	im_attribute(im->lines, im->nr_lines, im->ctx, im->nr_ctx);
@@ -549,12 +560,35 @@ static int build(struct importer *im, const char *name, char *err,
 	if (!im->doc->import_file)
 		set_err(im, -ENOMEM);
 	/* A file name is the user's: keep it on one line in every report. */
-	for (p = im->doc->import_file; p && *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	rb_scrub(im->doc->import_file);
 	set_err(im, set_fingerprint(im));
 	set_err(im, im_warn(im->doc, &im->c, &im->foreign, im->opts));
 	return im->err ? RB_EXIT_FAILURE : RB_EXIT_OK;
+}
+
+/* The one-line reason when the input passed a bound of util/bounds.h. */
+static bool bound_error(const struct importer *im, const char *name,
+			char *err, size_t errlen)
+{
+	switch (im->err) {
+	case -EFBIG:
+		snprintf(err, errlen, "%s: larger than %u MiB: not one benchmark's capture (keep its boots only, e.g. journalctl -k -b)",
+			 name, RB_MAX_INPUT_BYTES >> 20);
+		return true;
+	case -E2BIG:
+		snprintf(err, errlen, "%s: line %lu is longer than %u bytes: not a kernel log",
+			 name, im->line_no, RB_MAX_LINE_BYTES);
+		return true;
+	case -ERANGE:
+		snprintf(err, errlen, "%s: more than %u memmap_init_zone_device lines (line %lu): split the capture",
+			 name, RB_MAX_SAMPLES, im->line_no);
+		return true;
+	case -EOVERFLOW:
+		snprintf(err, errlen, "%s: more than %u configurations (device, page count and boot): split the capture",
+			 name, RB_MAX_CONFIGS);
+		return true;
+	}
+	return false;
 }
 
 int rb_import_stream(FILE *f, const char *name, const char *tool_name,
@@ -572,15 +606,15 @@ int rb_import_stream(FILE *f, const char *name, const char *tool_name,
 		return RB_EXIT_FAILURE;
 	}
 	errno = 0;
-	rc = read_lines(&im, f);
-	if (rc < 0 && rc != -ENOMEM) {
-		snprintf(err, errlen, "%s: %s", name, strerror(-rc));
+	set_err(&im, read_lines(&im, f));
+	rc = im.err ? RB_EXIT_FAILURE : build(&im, name, err, errlen);
+	if (bound_error(&im, name, err, errlen)) {
 		rc = RB_EXIT_USAGE;
-	} else {
-		set_err(&im, rc);
-		rc = im.err ? RB_EXIT_FAILURE : build(&im, name, err, errlen);
-		if (rc == RB_EXIT_FAILURE)
-			snprintf(err, errlen, "%s: out of memory", name);
+	} else if (im.err == -ENOMEM) {
+		snprintf(err, errlen, "%s: out of memory", name);
+	} else if (im.err) {
+		snprintf(err, errlen, "%s: %s", name, strerror(-im.err));
+		rc = RB_EXIT_USAGE;
 	}
 	importer_free(&im);
 	if (rc) {
@@ -595,6 +629,7 @@ int rb_import_file(const char *path, const char *tool_name,
 		   const struct rb_import_opts *opts, struct rb_document **docp,
 		   char *err, size_t errlen)
 {
+	struct stat st;
 	FILE *f;
 	int rc;
 
@@ -605,6 +640,14 @@ int rb_import_file(const char *path, const char *tool_name,
 	f = fopen(path, "re");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return RB_EXIT_USAGE;
+	}
+	/* a file known too large is refused before it is read */
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > RB_MAX_INPUT_BYTES) {
+		bound_error(&(struct importer){ .err = -EFBIG }, path, err,
+			    errlen);
+		fclose(f);
 		return RB_EXIT_USAGE;
 	}
 	rc = rb_import_stream(f, path, tool_name, opts, docp, err, errlen);

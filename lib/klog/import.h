@@ -13,9 +13,6 @@
 #include <stdio.h>
 #include "results/document.h"
 
-/* Lines longer than this are cut (and counted as truncated). */
-#define RB_IMPORT_LINE_MAX 65536
-
 struct rb_import_opts {
 	long hz;		/* CONFIG_HZ of the capture, 0 unknown */
 	unsigned int ranges_per_bind; /* lines per bind, 0: by the rule */
@@ -29,7 +26,8 @@ struct rb_import_opts {
  * Import @path ("-" is stdin) into a new document owned by the caller.
  * Returns RB_EXIT_OK, or an enum rb_exit with a one-line reason in @err
  * (e.g. "no memmap_init_zone_device line found in dmesg.txt") and NULL in
- * *@docp.
+ * *@docp. Input beyond a bound of util/bounds.h (bytes, line length,
+ * memmap lines, configurations) is RB_EXIT_USAGE.
  */
 int rb_import_file(const char *path, const char *tool_name,
 		   const struct rb_import_opts *opts, struct rb_document **docp,

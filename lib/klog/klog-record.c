@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <string.h>
 #include "klog/klog-record.h"
+#include "util/util.h"
 
 #define USEC_PER_SEC 1000000ULL
 /* Longest "<stamp> <host> kernel: " prefix looked at for journal lines. */
@@ -329,7 +330,7 @@ static bool parse_dmesg_decoded(const char *p, const char *end,
 	if (fac < 0)
 		return false;
 	lvl = match_name(&p, end, level_names,
-			 (int)(sizeof(level_names) / sizeof(level_names[0])));
+			 (int)ARRAY_SIZE(level_names));
 	if (lvl < 0)
 		return false;
 	if (p < end && *p == ' ')

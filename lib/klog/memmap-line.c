@@ -12,6 +12,8 @@
 #include <string.h>
 #include "klog/klog-record.h"
 #include "klog/memmap-line.h"
+#include "util/text.h"
+#include "util/util.h"
 
 #define NEW_FORM_FUNC "memmap_init_zone_device "
 #define NEW_FORM_VERB "initialised "
@@ -53,7 +55,7 @@ bool rb_memmap_pmem_name(const char *name, size_t len)
 	const char *end = name + len, *p;
 	size_t i;
 
-	for (i = 0; i < sizeof(xy) / sizeof(xy[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(xy); i++) {
 		p = name;
 		if (word_digits(&p, end, xy[i]) && p < end && *p == '.' &&
 		    word_digits(&p, end, ".") && p == end)
@@ -218,7 +220,7 @@ static enum rb_memmap_match parse_old_form(const char *text, const char *end,
 			     strlen(OLD_FORM_VERB)))) {
 		p = hit + strlen(OLD_FORM_VERB);
 		/* dev_name(): one printable word right before the verb */
-		for (dev = hit; dev > text && dev[-1] > ' ' && dev[-1] < 0x7f;
+		for (dev = hit; dev > text && rb_is_name_byte((unsigned char)dev[-1]);
 		     dev--)
 			;
 		if (dev == hit)

@@ -4,6 +4,12 @@
  * series used ("First binding", "Average of subsequent rebinds", "This
  * reduces the average rebind time by about X%"), and every caveat the
  * other formats print, so that the pasted text loses none of them.
+ *
+ * Pasted into a cover letter, it must not let a string from a document
+ * pose as one of its own lines: such strings are only ever inside a
+ * line that starts with the tool's words (a label starts with a driver
+ * name, quoted when it is not one word), every block holding one goes
+ * on with indented lines, and rb_wrap() escapes newlines.
  */
 #include <math.h>
 #include <stdio.h>
@@ -56,8 +62,8 @@ static void commit_change(FILE *m, const struct rb_comparison *c,
 	double conf = 100 * (ci ? ci->conf : c->opts.confidence);
 
 	if (c->same_kernel) {
-		fprintf(m, "A/A comparison: both sides ran kernel %s, so no kernel change is measured. The average rebind time differs by %+.1f%%",
-			c->base_release, 100 * s->change_mean);
+		fprintf(m, "A/A comparison: both sides ran the same kernel, so no kernel change is measured. The average rebind time differs by %+.1f%%",
+			100 * s->change_mean);
 		if (ci)
 			fprintf(m, " (%.3g%% CI %+.1f%% to %+.1f%%, %s; ", conf,
 				100 * (ci->lo - 1), 100 * (ci->hi - 1),
@@ -138,7 +144,7 @@ static void print_commit_pair(FILE *f, const struct rb_comparison *c,
 	char b[32], n[32];
 	size_t i;
 
-	rb_wrap(f, p->label, COMMIT_COLS, 0, 0);
+	rb_wrap(f, p->label, COMMIT_COLS, 0, 2);
 	fprintf(f, "%s\n", rb_cmp_source_what(s->desc));
 	print_commit_table(f, p, s);
 	commit_paragraph(f, c, p, s);

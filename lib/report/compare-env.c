@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/compare-priv.h"
+#include "util/util.h"
 
 /*
  * Fingerprint keys that differ between two kernels by design (hz is a
@@ -24,7 +25,7 @@ static bool fp_key_is_kernel_identity(const char *key)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(skip); i++)
 		if (!strcmp(key, skip[i]))
 			return true;
 	return false;

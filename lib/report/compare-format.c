@@ -10,6 +10,8 @@
 #include <string.h>
 #include "report/compare.h"
 #include "report/compare-text.h"
+#include "util/text.h"
+#include "util/util.h"
 
 int rb_compare_format_parse(const char *s, enum rb_compare_format *fmt)
 {
@@ -24,7 +26,7 @@ int rb_compare_format_parse(const char *s, enum rb_compare_format *fmt)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(s, names[i].name)) {
 			*fmt = names[i].fmt;
 			return 0;
@@ -116,16 +118,36 @@ static void print_human_source(FILE *f, const struct rb_comparison *c,
 	print_human_decision(f, c, s);
 }
 
-/* "Base (7.2.0-rc1) vs New (7.2.0-rc1+)", "A/A: " first when it is one. */
+/*
+ * "Base (7.2.0-rc1) vs New (7.2.0-rc1+)", "A/A: " first when it is one;
+ * the releases are the documents', printed through @put.
+ */
 static void print_title(FILE *f, const struct rb_comparison *c,
-			const char *pre, const char *post)
+			const char *pre, const char *post,
+			void (*put)(FILE *, const char *))
 {
 	char tb[160], tn[160];
 
 	rb_comparison_side_title(c, false, tb, sizeof(tb));
 	rb_comparison_side_title(c, true, tn, sizeof(tn));
-	fprintf(f, "%s%s%s vs %s%s\n", pre, c->same_kernel ? "A/A: " : "", tb,
-		tn, post);
+	fprintf(f, "%s%s", pre, c->same_kernel ? "A/A: " : "");
+	put(f, tb);
+	fputs(" vs ", f);
+	put(f, tn);
+	fprintf(f, "%s\n", post);
+}
+
+/* A fingerprint difference: "<pre>key: base X, new Y\n" through @put. */
+static void print_fp_diff(FILE *f, const char *pre, const struct rb_fp_diff *d,
+			  void (*put)(FILE *, const char *))
+{
+	fputs(pre, f);
+	put(f, d->key);
+	fputs(": base ", f);
+	put(f, d->base ? d->base : "(none)");
+	fputs(", new ", f);
+	put(f, d->newer ? d->newer : "(none)");
+	fputc('\n', f);
 }
 
 /* A first bind of 0 ms (below the line's resolution) has no ratio. */
@@ -147,8 +169,9 @@ static void print_human_pair(FILE *f, const struct rb_comparison *c,
 	char b[32], n[32], r[64];
 	size_t k;
 
-	fprintf(f, "\n%s\n", p->label);
-	fprintf(f, "  unit of replication: %s (boots: %zu base, %zu new%s)\n",
+	fputc('\n', f);
+	rb_put_text(f, p->label);
+	fprintf(f, "\n  unit of replication: %s (boots: %zu base, %zu new%s)\n",
 		p->by_boot ? "boot" : "iteration", p->base_boots,
 		p->new_boots, p->aa_boots ? ", --aa" : "");
 	if (!p->nr_src)
@@ -172,7 +195,7 @@ static void print_human(FILE *f, const struct rb_comparison *c)
 	size_t i;
 	char *line;
 
-	print_title(f, c, "", "");
+	print_title(f, c, "", "", rb_put_text);
 	fprintf(f, "ratios are new / base; alpha %.3g, confidence %.3g%%, noise threshold %.3g%%\n",
 		c->opts.alpha, 100 * c->opts.confidence, 100 * c->opts.noise);
 	for (i = 0; i < c->nr_pairs; i++)
@@ -186,10 +209,8 @@ static void print_human(FILE *f, const struct rb_comparison *c)
 		free(line);
 	}
 	for (i = 0; i < c->nr_fp_diffs; i++)
-		fprintf(f, "%sdiffers: %s: base %s, new %s\n", i ? "" : "\n",
-			c->fp_diffs[i].key,
-			c->fp_diffs[i].base ? c->fp_diffs[i].base : "(none)",
-			c->fp_diffs[i].newer ? c->fp_diffs[i].newer : "(none)");
+		print_fp_diff(f, i ? "differs: " : "\ndiffers: ",
+			      &c->fp_diffs[i], rb_put_text);
 	for (i = 0; i < c->nr_caveats; i++) {
 		if (asprintf(&line, "caveat: %s", c->caveats[i]) < 0)
 			break;
@@ -247,7 +268,9 @@ static void print_markdown_pair(FILE *f, const struct rb_comparison *c,
 	char b[32], n[32], r[64], text[512];
 	size_t k;
 
-	fprintf(f, "%s### %s\n\n", first ? "" : "\n", p->label);
+	fprintf(f, "%s### ", first ? "" : "\n");
+	rb_put_markdown(f, p->label);
+	fputs("\n\n", f);
 	fprintf(f, "| source | base mean ± SE | new mean ± SE | change of mean [%.3g%% CI, Fieller] | speedup | deciding interval | p (Mann-Whitney) | min. detectable | verdict |\n",
 		100 * c->opts.confidence);
 	fprintf(f, "|:---|---:|---:|---:|---:|---:|---:|---:|:---|\n");
@@ -270,12 +293,20 @@ static void print_markdown_pair(FILE *f, const struct rb_comparison *c,
 	}
 }
 
+/* "- <text>": @text holds documents' strings, so it is escaped. */
+static void md_item(FILE *f, const char *text)
+{
+	fputs("- ", f);
+	rb_put_markdown(f, text);
+	fputc('\n', f);
+}
+
 static void print_markdown(FILE *f, const struct rb_comparison *c)
 {
 	size_t i;
 	char *line;
 
-	print_title(f, c, "**", "**\n");
+	print_title(f, c, "**", "**\n", rb_put_markdown);
 	for (i = 0; i < c->nr_pairs; i++)
 		print_markdown_pair(f, c, &c->pairs[i], i == 0);
 	if (c->nr_mismatches || c->nr_fp_diffs || c->nr_caveats)
@@ -283,16 +314,14 @@ static void print_markdown(FILE *f, const struct rb_comparison *c)
 	for (i = 0; i < c->nr_mismatches; i++) {
 		line = rb_cmp_mismatch_text(&c->mismatches[i]);
 		if (line)
-			fprintf(f, "- %s\n", line);
+			md_item(f, line);
 		free(line);
 	}
 	for (i = 0; i < c->nr_fp_diffs; i++)
-		fprintf(f, "- differs: `%s`: base `%s`, new `%s`\n",
-			c->fp_diffs[i].key,
-			c->fp_diffs[i].base ? c->fp_diffs[i].base : "(none)",
-			c->fp_diffs[i].newer ? c->fp_diffs[i].newer : "(none)");
+		print_fp_diff(f, "- differs: ", &c->fp_diffs[i],
+			      rb_put_markdown);
 	for (i = 0; i < c->nr_caveats; i++)
-		fprintf(f, "- %s\n", c->caveats[i]);
+		md_item(f, c->caveats[i]);
 }
 
 int rb_comparison_print(const struct rb_comparison *c,

@@ -151,36 +151,84 @@ void rb_cmp_key_label(char *buf, size_t len, const struct rb_config_key *k,
 	rb_config_label(buf, len, &t, k->nr_pages, RB_LABEL_DRIVER);
 }
 
+static bool usable(const struct rb_cmp_groups *g, size_t i,
+		   const struct rb_config_key *k, bool unpaired)
+{
+	return !(unpaired && g->v[i].paired) &&
+	       rb_cmp_key_distance(&g->v[i].key, k) == 0;
+}
+
+static bool better(size_t i, size_t best, bool last)
+{
+	return best == SIZE_MAX || (last ? i > best : i < best);
+}
+
+struct rb_cmp_group *rb_cmp_groups_find(struct rb_cmp_groups *g,
+					const struct rb_config_key *k,
+					bool unpaired, bool last)
+{
+	const uint64_t keys[2] = { k->nr_pages, 0 };
+	size_t best = SIZE_MAX, i, pos, pass;
+
+	/* a key without a page count may equal any group's */
+	for (i = 0; !k->nr_pages && i < g->nr; i++)
+		if (usable(g, i, k, unpaired) && better(i, best, last))
+			best = i;
+	for (pass = 0; k->nr_pages && pass < 2; pass++)
+		for (pos = 0; (i = rb_u64_index_walk(&g->by_pages, keys[pass],
+						     &pos)) != RB_U64_INDEX_END;)
+			if (usable(g, i, k, unpaired) && better(i, best, last))
+				best = i;
+	return best == SIZE_MAX ? NULL : &g->v[best];
+}
+
+/* A new group for @k, filed under its page count. */
+static struct rb_cmp_group *group_new(struct rb_cmp_groups *g,
+				      const struct rb_config_key *k)
+{
+	struct rb_cmp_group *nv, *gr;
+
+	if (g->nr % 64 == 0) {
+		nv = reallocarray(g->v, g->nr + 64, sizeof(*nv));
+		if (!nv)
+			return NULL;
+		g->v = nv;
+	}
+	if (rb_u64_index_add(&g->by_pages, k->nr_pages, g->nr))
+		return NULL;
+	gr = &g->v[g->nr++];
+	memset(gr, 0, sizeof(*gr));
+	gr->key = *k;
+	return gr;
+}
+
 static int groups_add(struct rb_cmp_groups *g,
 		      const struct rb_config_result *cfg)
 {
 	struct rb_config_key k;
-	struct rb_cmp_group *gr = NULL;
+	struct rb_cmp_group *gr;
 	const struct rb_config_result **v;
-	size_t i;
 
 	config_key(cfg, &k);
-	for (i = 0; i < g->nr; i++)
-		if (rb_cmp_key_distance(&g->v[i].key, &k) == 0)
-			gr = &g->v[i];
-	if (!gr) {
-		struct rb_cmp_group *nv;
-
-		nv = reallocarray(g->v, g->nr + 1, sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		g->v = nv;
-		gr = &g->v[g->nr++];
-		memset(gr, 0, sizeof(*gr));
-		gr->key = k;
-	}
+	/* the last group of this key, as a scan of all would find */
+	gr = rb_cmp_groups_find(g, &k, false, true);
+	if (!gr)
+		gr = group_new(g, &k);
+	if (!gr)
+		return -ENOMEM;
+	if (!gr->key.nr_pages && k.nr_pages &&
+	    rb_u64_index_add(&g->by_pages, k.nr_pages, (size_t)(gr - g->v)))
+		return -ENOMEM;
 	rb_cmp_key_merge(&gr->key, &k);
 	if (!gr->driver)
 		gr->driver = cfg->target.driver;
-	v = reallocarray(gr->cfgs, gr->nr + 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	gr->cfgs = v;
+	if ((gr->nr & (gr->nr - 1)) == 0) { /* 0, 1, 2, 4, ...: double */
+		v = reallocarray(gr->cfgs, gr->nr ? 2 * gr->nr : 1,
+				 sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		gr->cfgs = v;
+	}
 	gr->cfgs[gr->nr++] = cfg;
 	return 0;
 }
@@ -207,6 +255,7 @@ void rb_cmp_groups_free(struct rb_cmp_groups *g)
 	for (i = 0; i < g->nr; i++)
 		free(g->v[i].cfgs);
 	free(g->v);
+	rb_u64_index_free(&g->by_pages);
 }
 
 /* Report every differing field of two configurations that did not pair. */

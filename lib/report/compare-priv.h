@@ -7,6 +7,7 @@
 #define RB_COMPARE_PRIV_H
 
 #include "report/compare.h"
+#include "util/u64-index.h"
 
 /* Configurations of one side sharing a key: one member per boot. */
 struct rb_cmp_group {
@@ -20,11 +21,22 @@ struct rb_cmp_group {
 struct rb_cmp_groups {
 	struct rb_cmp_group *v;
 	size_t nr;
+	/* each group under its page count (0: unknown, then also under the
+	 * one a later member brought) */
+	struct rb_u64_index by_pages;
 };
 
 /* compare-key.c: configuration keys and their groups. */
 int rb_cmp_groups_build(const struct rb_side *side, struct rb_cmp_groups *g);
 void rb_cmp_groups_free(struct rb_cmp_groups *g);
+/*
+ * The group of @g whose key equals @k (distance 0), @unpaired ones only:
+ * the one of the lowest index, or of the highest with @last; NULL when
+ * none. Only groups of @k's page count or of none are looked at.
+ */
+struct rb_cmp_group *rb_cmp_groups_find(struct rb_cmp_groups *g,
+					const struct rb_config_key *k,
+					bool unpaired, bool last);
 size_t rb_cmp_key_distance(const struct rb_config_key *a,
 			   const struct rb_config_key *b);
 void rb_cmp_key_merge(struct rb_config_key *a, const struct rb_config_key *b);

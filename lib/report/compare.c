@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/compare-priv.h"
+#include "util/util.h"
 
 const char *rb_verdict_key(enum rb_verdict v)
 {
@@ -59,47 +60,55 @@ const char *rb_verdict_text(enum rb_verdict v)
 
 /* Pair equal keys and compare them; report the rest as mismatches. */
 static int pair_equal(struct rb_comparison *c, struct rb_cmp_groups *gb,
-		      struct rb_cmp_groups *gn, const struct rb_cmp_groups *ga,
+		      struct rb_cmp_groups *gn, struct rb_cmp_groups *ga,
 		      bool hz_differs, double res_ms)
 {
-	const struct rb_cmp_group *aa;
-	size_t i, j, k;
+	struct rb_cmp_group *n;
+	size_t i;
 	int rc = 0;
 
+	/*
+	 * Each base group with every unpaired new group of its key, in
+	 * order: an import's key (page count only) equals a live run's
+	 * fsdax and devdax configurations of that size alike.
+	 */
 	for (i = 0; i < gb->nr && !rc; i++)
-		for (j = 0; j < gn->nr && !rc; j++) {
-			if (gn->v[j].paired ||
-			    rb_cmp_key_distance(&gb->v[i].key, &gn->v[j].key))
-				continue;
-			gb->v[i].paired = gn->v[j].paired = true;
-			aa = NULL;
-			for (k = 0; k < ga->nr && !aa; k++)
-				if (!rb_cmp_key_distance(&gb->v[i].key,
-							 &ga->v[k].key))
-					aa = &ga->v[k];
-			rc = rb_cmp_compare_pair(c, &gb->v[i], &gn->v[j], aa,
-						 hz_differs, res_ms);
+		while (!rc && (n = rb_cmp_groups_find(gn, &gb->v[i].key, true,
+						      false))) {
+			gb->v[i].paired = n->paired = true;
+			rc = rb_cmp_compare_pair(c, &gb->v[i], n,
+					rb_cmp_groups_find(ga, &gb->v[i].key,
+							   false, false),
+					hz_differs, res_ms);
 		}
 	return rc;
 }
 
-/* The unpaired group of @gn nearest to @b, or NULL. */
+/*
+ * The unpaired group of @gn nearest to @b (the first of the least
+ * distance), or NULL. After pair_equal() no unpaired group is at
+ * distance 0, so the first at distance 1 ends the search.
+ */
 static struct rb_cmp_group *nearest(const struct rb_cmp_group *b,
 				    struct rb_cmp_groups *gn)
 {
 	struct rb_cmp_group *best = NULL;
-	size_t j;
+	size_t j, d, best_d = SIZE_MAX;
 
-	for (j = 0; j < gn->nr; j++)
-		if (!gn->v[j].paired &&
-		    (!best || rb_cmp_key_distance(&b->key, &gn->v[j].key) <
-				      rb_cmp_key_distance(&b->key, &best->key)))
+	for (j = 0; j < gn->nr && best_d > 1; j++) {
+		if (gn->v[j].paired)
+			continue;
+		d = rb_cmp_key_distance(&b->key, &gn->v[j].key);
+		if (d < best_d) {
 			best = &gn->v[j];
+			best_d = d;
+		}
+	}
 	return best;
 }
 
 static int pair_all(struct rb_comparison *c, struct rb_cmp_groups *gb,
-		    struct rb_cmp_groups *gn, const struct rb_cmp_groups *ga,
+		    struct rb_cmp_groups *gn, struct rb_cmp_groups *ga,
 		    bool hz_differs, double res_ms)
 {
 	char label[160];
@@ -260,7 +269,7 @@ const char *rb_ci_name(const char *key)
 	};
 	size_t i;
 
-	for (i = 0; key && i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; key && i < ARRAY_SIZE(names); i++)
 		if (!strcmp(key, names[i].key))
 			return names[i].name;
 	return "none";

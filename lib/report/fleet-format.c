@@ -6,8 +6,10 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "report/fleet.h"
+#include "util/text.h"
 
 /* Non-finite numbers are null. */
 static struct json_object *num(double x)
@@ -227,8 +229,34 @@ static void print_summary(FILE *f, const struct rb_fleet_config *c,
 	fprintf(f, ", min %.2f, max %.2f\n", c->dist.min, c->dist.max);
 }
 
+/* A string of the tree's files (host, kernel) escaped, in @width columns. */
+static void put_padded(FILE *f, const char *s, int width)
+{
+	char *e = rb_text_escape(s);
+
+	fprintf(f, "%-*s", width, e ? e : "?");
+	free(e);
+}
+
+/* "<pre>host <name>: <error>" for every host that could not be read. */
+static void print_errors(FILE *f, const struct rb_fleet *fl, const char *pre,
+			 void (*esc)(FILE *, const char *))
+{
+	size_t i, j;
+
+	for (i = 0, j = 0; i < fl->nr_hosts; i++) {
+		if (!fl->hosts[i].error)
+			continue;
+		fprintf(f, "%s%shost ", j++ ? "" : "\n", pre);
+		esc(f, fl->hosts[i].name);
+		fputs(": ", f);
+		esc(f, fl->hosts[i].error);
+		fputc('\n', f);
+	}
+}
+
 static void print_majority(FILE *f, const struct rb_fleet_config *c,
-			   const char *pre)
+			   const char *pre, void (*esc)(FILE *, const char *))
 {
 	if (c->geometry.has)
 		fprintf(f, "%smajority geometry: %llu bytes, %llu pages (%zu of %zu hosts)\n",
@@ -238,11 +266,11 @@ static void print_majority(FILE *f, const struct rb_fleet_config *c,
 	else
 		fprintf(f, "%sgeometry: no majority (%zu distinct)\n", pre,
 			c->geometry.distinct);
-	if (c->kernel.has)
-		fprintf(f, "%smajority kernel: %s (%zu of %zu hosts)\n", pre,
-			c->kernel_release ? c->kernel_release : "unknown",
-			c->kernel.count, c->nr_rows);
-	else
+	if (c->kernel.has) {
+		fprintf(f, "%smajority kernel: ", pre);
+		esc(f, c->kernel_release ? c->kernel_release : "unknown");
+		fprintf(f, " (%zu of %zu hosts)\n", c->kernel.count, c->nr_rows);
+	} else
 		fprintf(f, "%skernel: no majority (%zu distinct)\n", pre,
 			c->kernel.distinct);
 }
@@ -255,8 +283,9 @@ static void print_human(FILE *f, const struct rb_fleet *fl)
 	for (i = 0; i < fl->nr_configs; i++) {
 		const struct rb_fleet_config *c = &fl->configs[i];
 
-		fprintf(f, "%s%s (source %s)\n", i ? "\n" : "", c->label,
-			c->src ? c->src->key : "none");
+		fputs(i ? "\n" : "", f);
+		rb_put_text(f, c->label);
+		fprintf(f, " (source %s)\n", c->src ? c->src->key : "none");
 		fprintf(f, "  %-16s %-18s %10s %-28s %8s  %s\n", "host",
 			"kernel", "cold", "mean [95% CI]", "ms/GiB", "flags");
 		for (j = 0; j < c->nr_rows; j++) {
@@ -264,21 +293,21 @@ static void print_human(FILE *f, const struct rb_fleet *fl)
 			const struct rb_fleet_host *h = &fl->hosts[r->host];
 
 			row_cells(c, r, &x);
-			fprintf(f, "  %-16s %-18s %10s %-28s %8s  %s\n",
-				h->name, h->kernel ? h->kernel : "?", x.cold,
-				x.mean, x.gib, x.flags[0] ? x.flags : "-");
+			fputs("  ", f);
+			put_padded(f, h->name, 16);
+			fputc(' ', f);
+			put_padded(f, h->kernel ? h->kernel : "?", 18);
+			fprintf(f, " %10s %-28s %8s  %s\n", x.cold, x.mean,
+				x.gib, x.flags[0] ? x.flags : "-");
 			if (fl->has_baseline)
 				fprintf(f, "  %-16s baseline: %s\n", "",
 					x.verdict);
 		}
 		if (c->has_dist)
 			print_summary(f, c, "  ");
-		print_majority(f, c, "  ");
+		print_majority(f, c, "  ", rb_put_text);
 	}
-	for (i = 0, j = 0; i < fl->nr_hosts; i++)
-		if (fl->hosts[i].error)
-			fprintf(f, "%shost %s: %s\n", j++ ? "" : "\n",
-				fl->hosts[i].name, fl->hosts[i].error);
+	print_errors(f, fl, "", rb_put_text);
 }
 
 static void print_markdown(FILE *f, const struct rb_fleet *fl)
@@ -289,8 +318,9 @@ static void print_markdown(FILE *f, const struct rb_fleet *fl)
 	for (i = 0; i < fl->nr_configs; i++) {
 		const struct rb_fleet_config *c = &fl->configs[i];
 
-		fprintf(f, "%s### %s (source `%s`)\n\n", i ? "\n" : "",
-			c->label, c->src ? c->src->key : "none");
+		fprintf(f, "%s### ", i ? "\n" : "");
+		rb_put_markdown(f, c->label);
+		fprintf(f, " (source `%s`)\n\n", c->src ? c->src->key : "none");
 		fprintf(f, "| host | kernel | cold | mean [95%% CI] | ms/GiB | flags |%s\n",
 			fl->has_baseline ? " baseline |" : "");
 		fprintf(f, "|---|---|---:|---:|---:|---|%s\n",
@@ -300,8 +330,11 @@ static void print_markdown(FILE *f, const struct rb_fleet *fl)
 			const struct rb_fleet_host *h = &fl->hosts[r->host];
 
 			row_cells(c, r, &x);
-			fprintf(f, "| %s | %s | %s | %s | %s | %s |", h->name,
-				h->kernel ? h->kernel : "?", x.cold, x.mean,
+			fputs("| ", f);
+			rb_put_markdown(f, h->name);
+			fputs(" | ", f);
+			rb_put_markdown(f, h->kernel ? h->kernel : "?");
+			fprintf(f, " | %s | %s | %s | %s |", x.cold, x.mean,
 				x.gib, x.flags[0] ? x.flags : "");
 			if (fl->has_baseline)
 				fprintf(f, " %s |", x.verdict);
@@ -310,12 +343,9 @@ static void print_markdown(FILE *f, const struct rb_fleet *fl)
 		fputc('\n', f);
 		if (c->has_dist)
 			print_summary(f, c, "- ");
-		print_majority(f, c, "- ");
+		print_majority(f, c, "- ", rb_put_markdown);
 	}
-	for (i = 0, j = 0; i < fl->nr_hosts; i++)
-		if (fl->hosts[i].error)
-			fprintf(f, "%s- host `%s`: %s\n", j++ ? "" : "\n",
-				fl->hosts[i].name, fl->hosts[i].error);
+	print_errors(f, fl, "- ", rb_put_markdown);
 }
 
 int rb_fleet_print(const struct rb_fleet *fl, enum rb_compare_format fmt,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/fleet.h"
+#include "util/util.h"
 
 static const char *const flag_names[RB_FLEET_NR_FLAGS] = {
 	"outlier-low-severe", "outlier-low", "outlier-high",
@@ -30,7 +31,7 @@ const char *rb_fleet_flag_name(enum rb_fleet_flag f)
 static const enum rb_source prefer[] = {
 	RB_SRC_MEMMAP_NS, RB_SRC_MEMMAP_MS, RB_SRC_BIND_NS,
 };
-#define NR_PREFER (sizeof(prefer) / sizeof(prefer[0]))
+#define NR_PREFER ARRAY_SIZE(prefer)
 
 static bool str_eq(const char *a, const char *b)
 {

@@ -8,6 +8,7 @@
 #include "results/stats.h"
 #include "results/config-label.h"
 #include "util/format.h"
+#include "util/util.h"
 
 #define COLUMNS 80
 
@@ -178,7 +179,7 @@ static void print_histogram(FILE *f, const struct rb_config_result *cfg)
 	uint64_t *v = calloc(cfg->nr_samples + 1, sizeof(*v));
 	size_t i, k, n = 0;
 
-	for (k = 0; v && k < sizeof(order) / sizeof(order[0]) && !n; k++)
+	for (k = 0; v && k < ARRAY_SIZE(order) && !n; k++)
 		for (i = 0; i < cfg->nr_samples; i++)
 			if (cfg->samples[i].have & order[k])
 				v[n++] = rb_sample_value(&cfg->samples[i],

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "report/svg-plot.h"
 #include "util/file-io.h"
+#include "util/text.h"
 
 #define WIDTH 900
 #define LEFT 90 /* room for the "base"/"new" row labels */
@@ -49,33 +50,6 @@ static void nice_axis(double lo, double hi, struct axis *a)
 static double xpos(const struct axis *a, double v)
 {
 	return LEFT + (v - a->lo) / (a->hi - a->lo) * (WIDTH - LEFT - RIGHT);
-}
-
-static void put_escaped(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		/* XML 1.0 has no C0 controls but tab, newline and return. */
-		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
-			fputs("\xef\xbf\xbd", f);
-			continue;
-		}
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
 }
 
 /* Deterministic vertical jitter in [-0.5, 0.5): the same file every time. */
@@ -129,7 +103,7 @@ static void panel(FILE *f, const struct rb_comparison *c,
 
 	fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-weight=\"bold\">", LEFT,
 		top + 16);
-	put_escaped(f, p->label);
+	rb_put_xml(f, p->label);
 	fprintf(f, "</text>\n<text x=\"%d\" y=\"%.1f\" fill=\"#555\">%s: %+.1f%% change of the mean, %s%s</text>\n",
 		LEFT, top + 34, s->desc->key, 100 * s->change_mean,
 		c->same_kernel ? "A/A (same kernel): " : "",
@@ -186,11 +160,11 @@ static void fp_lines(FILE *f, const struct rb_comparison *c, double top)
 	for (i = 0; i < c->nr_fp_diffs; i++) {
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" fill=\"#a00\">differs besides the kernel: ",
 			LEFT, top + 16 + 18.0 * (double)i);
-		put_escaped(f, c->fp_diffs[i].key);
+		rb_put_xml(f, c->fp_diffs[i].key);
 		fputs(": base ", f);
-		put_escaped(f, c->fp_diffs[i].base ?: "(none)");
+		rb_put_xml(f, c->fp_diffs[i].base ?: "(none)");
 		fputs(", new ", f);
-		put_escaped(f, c->fp_diffs[i].newer ?: "(none)");
+		rb_put_xml(f, c->fp_diffs[i].newer ?: "(none)");
 		fputs("</text>\n", f);
 	}
 }
@@ -212,9 +186,9 @@ int rb_svg_plot(const struct rb_comparison *c, FILE *f)
 	rb_comparison_side_title(c, true, tn, sizeof(tn));
 	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">%srebind time, ",
 		LEFT, c->same_kernel ? "A/A: " : "");
-	put_escaped(f, tb);
+	rb_put_xml(f, tb);
 	fputs(" vs ", f);
-	put_escaped(f, tn);
+	rb_put_xml(f, tn);
 	fputs(" (every steady-state rebind)</text>\n", f);
 	/* legend */
 	fprintf(f, "<g transform=\"translate(%d,46)\">\n", LEFT);

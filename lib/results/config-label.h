@@ -16,7 +16,8 @@ enum {
 };
 
 /*
- * Fields that are unknown (NULL, 0) are left out; @nr_pages 0 prints no
+ * A name that is not one word of [A-Za-z0-9._:+-@/] prints in double
+ * quotes. Fields that are unknown (NULL, 0) are left out; @nr_pages 0 prints no
  * page count. "unknown configuration" when nothing is known.
  */
 void rb_config_label(char *buf, size_t len, const struct rb_target_desc *t,

@@ -20,9 +20,11 @@
 #include "results/loader.h"
 #include "util/file-io.h"
 #include "util/sysroot.h"
+#include "util/bounds.h"
+#include "util/text.h"
+#include "util/util.h"
 
-/* Real documents are a few MiB at most; refuse anything absurd early. */
-#define RB_DOC_MAX_BYTES (256u << 20)
+#define RB_DOC_MAX_BYTES RB_MAX_INPUT_BYTES
 
 static bool parse_sample(struct loader *ld, struct json_object *o,
 			 const char *where, struct rb_sample *s)
@@ -279,7 +281,7 @@ static bool parse_fingerprint(struct loader *ld, struct json_object *root,
 
 	if (!fp)
 		return !ld->failed;
-	for (i = 0; i < sizeof(positive) / sizeof(positive[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(positive); i++) {
 		uint64_t v;
 
 		if (ld_get_u64(ld, fp, "fingerprint", positive[i], false,
@@ -291,6 +293,30 @@ static bool parse_fingerprint(struct loader *ld, struct json_object *root,
 		return false;
 	if (json_object_deep_copy(fp, &doc->fingerprint, NULL))
 		return ld_fail(ld, "fingerprint", "out of memory");
+	return true;
+}
+
+/* RB_MAX_CONFIGS and RB_MAX_SAMPLES, counted before anything is parsed. */
+static bool within_bounds(struct loader *ld, struct json_object *configs)
+{
+	static const char *const lists[] = { "samples", "warmup" };
+	size_t n = json_object_array_length(configs), i, k, nr = 0;
+	struct json_object *v;
+
+	if (n > RB_MAX_CONFIGS)
+		return ld_fail(ld, "configurations", "%zu configurations, more than %u",
+			       n, RB_MAX_CONFIGS);
+	for (i = 0; i < n; i++) {
+		nr++; /* the cold bind */
+		for (k = 0; k < ARRAY_SIZE(lists); k++)
+			if (json_object_object_get_ex(json_object_array_get_idx(
+					configs, i), lists[k], &v) &&
+			    json_object_is_type(v, json_type_array))
+				nr += json_object_array_length(v);
+	}
+	if (nr > RB_MAX_SAMPLES)
+		return ld_fail(ld, "configurations", "more than %u samples",
+			       RB_MAX_SAMPLES);
 	return true;
 }
 
@@ -341,7 +367,7 @@ static bool parse_document(struct loader *ld, struct json_object *root,
 	parse_warnings(ld, root, "", &doc->warnings);
 	configs = ld_member(ld, root, "", "configurations", json_type_array,
 			 true);
-	if (!configs)
+	if (!configs || !within_bounds(ld, configs))
 		return false;
 	n = json_object_array_length(configs);
 	for (i = 0; i < n && !ld->failed; i++) {
@@ -479,20 +505,13 @@ static struct rb_document *load_document(const char *path, char *err,
  * Reasons quote strings from the document and the file name; keep them to
  * one line whatever those hold.
  */
-static void one_line(char *err)
-{
-	for (; *err; err++)
-		if ((unsigned char)*err < 0x20 || *err == 0x7f)
-			*err = '?';
-}
-
 struct rb_document *rb_document_from_json(struct json_object *root,
 					  char *err, size_t errlen)
 {
 	struct rb_document *doc = document_from_json(root, err, errlen);
 
 	if (!doc && errlen)
-		one_line(err);
+		rb_scrub(err);
 	return doc;
 }
 
@@ -502,6 +521,6 @@ struct rb_document *rb_document_load(const char *path, char *err,
 	struct rb_document *doc = load_document(path, err, errlen);
 
 	if (!doc && errlen)
-		one_line(err);
+		rb_scrub(err);
 	return doc;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "results/loader.h"
+#include "util/text.h"
 
 bool ld_fail(struct loader *ld, const char *where, const char *fmt, ...)
 {
@@ -91,9 +92,13 @@ bool ld_get_u64(struct loader *ld, struct json_object *o, const char *where,
 	if (json_object_get_int64(v) < 0)
 		return ld_fail(ld, path, "expected a non-negative integer");
 	u = json_object_get_uint64(v);
+	/* json-c saturates what does not fit: do not print its 2^64 - 1 */
+	if (u == UINT64_MAX && max < UINT64_MAX)
+		return ld_fail(ld, path, "out of range (at most %llu)",
+			       (unsigned long long)max);
 	if (u > max)
-		return ld_fail(ld, path, "%llu is out of range",
-			       (unsigned long long)u);
+		return ld_fail(ld, path, "%llu is out of range (at most %llu)",
+			       (unsigned long long)u, (unsigned long long)max);
 	*out = u;
 	return true;
 }
@@ -116,16 +121,12 @@ bool ld_get_uint(struct loader *ld, struct json_object *o, const char *where,
 bool ld_safe_string(struct loader *ld, const char *where, const char *s,
 		    size_t len)
 {
-	size_t i;
+	const char *c = rb_find_control(s, len);
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			return ld_fail(ld, where,
-				       "control character 0x%02x in a string",
-				       c);
-	}
+	if (c)
+		return ld_fail(ld, where,
+			       "control character 0x%02x in a string",
+			       (unsigned char)*c);
 	return true;
 }
 

@@ -16,8 +16,7 @@
 #include "util/file-io.h"
 #include "util/kconfig.h"
 #include "util/sysroot.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/util.h"
 
 /* The dynamic-debug control file lists every callsite: a few MiB. */
 #define DYNDBG_CONTROL_MAX (64u << 20)

@@ -9,6 +9,7 @@
 #include "util/json.h"
 #include "util/kconfig.h"
 #include "util/sysroot.h"
+#include "util/util.h"
 
 /*
  * Options that change the per-page cost of memmap_init_zone_device(), decide
@@ -35,8 +36,6 @@ static const char *const fingerprint_options[] = {
 
 /* Every option with this prefix: the preempt model is spread over many. */
 static const char *const fingerprint_prefixes[] = { "PREEMPT" };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void add_option(struct json_object *cfg, const char *name,
 		       const char *value)

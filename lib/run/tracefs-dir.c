@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include "run/tracefs-dir.h"
 #include "util/sysroot.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/util.h"
 
 const char *rb_tracefs_dir(const char *root)
 {

@@ -18,6 +18,7 @@
 #include "util/kconfig.h"
 #include "util/sysroot.h"
 #include "target/target-priv.h"
+#include "util/util.h"
 
 struct driver_info {
 	const char *name; /* module and driver name */
@@ -36,7 +37,7 @@ static const struct driver_info *driver_info(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(drivers); i++)
 		if (!strcmp(drivers[i].name, name))
 			return &drivers[i];
 	return NULL;
@@ -195,7 +196,7 @@ int rb_cap_mode(const char *mode, char *err, size_t errlen)
 	int i, nr = 0;
 	size_t j;
 
-	for (j = 0; j < sizeof(modes) / sizeof(modes[0]); j++)
+	for (j = 0; j < ARRAY_SIZE(modes); j++)
 		if (!strcmp(modes[j].mode, mode))
 			m = &modes[j];
 	if (!m)

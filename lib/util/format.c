@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include "util/format.h"
+#include "util/text.h"
 
 const char *rb_format_size(char *buf, size_t len, uint64_t bytes)
 {
@@ -52,9 +54,13 @@ size_t rb_columns(const char *s, size_t len)
 void rb_wrap(FILE *f, const char *text, size_t width, size_t indent,
 	     size_t hang)
 {
+	char *esc = rb_text_escape(text);
 	size_t col = indent, len, w;
 	bool line_empty = true;
 
+	if (!esc)
+		return;
+	text = esc;
 	fprintf(f, "%*s", (int)indent, "");
 	while (*text) {
 		text += strspn(text, " ");
@@ -87,4 +93,5 @@ void rb_wrap(FILE *f, const char *text, size_t width, size_t indent,
 		line_empty = false;
 	}
 	fputc('\n', f);
+	free(esc);
 }

@@ -34,6 +34,8 @@ size_t rb_columns(const char *s, size_t len);
 /*
  * @text word-wrapped at @width columns: the first line indented by
  * @indent, the others by @hang. A word longer than a line is cut.
+ * Control characters print escaped (rb_put_text()): a newline in @text
+ * never starts a line, only the wrap does.
  */
 void rb_wrap(FILE *f, const char *text, size_t width, size_t indent,
 	     size_t hang);

@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include "util/kconfig.h"
 #include "util/sysroot.h"
+#include "util/util.h"
 
 /* A distribution .config is ~300 KiB; anything far larger is not one. */
 #define KCONFIG_MAX_BYTES (16u << 20)
@@ -200,7 +201,7 @@ struct rb_kconfig *rb_kconfig_load(const char *root, const char *release)
 			return NULL;
 		release = uts.release;
 	}
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
 		struct rb_kconfig *kc;
 		char *path, *text;
 		size_t len;

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "util/log.h"
+#include "util/text.h"
 
 static const char *prog_name = "rebind-bench";
 static bool verbose;
@@ -34,18 +35,10 @@ bool rb_verbose(void)
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
 	char buf[1024];
-	const unsigned char *p;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	fprintf(stderr, "%s: %s", prog_name, level);
-	for (p = (const unsigned char *)buf; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", stderr);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
+	rb_put_text(stderr, buf);
 	fputc('\n', stderr);
 }
 

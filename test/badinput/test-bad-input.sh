@@ -111,6 +111,10 @@ mutate()
 	        cfg["settings"]["adaptive"]["stopped"] = "converged"
 	    elif what == "adaptive-runs":
 	        cfg["settings"]["adaptive"]["runs"] = n - 1
+	elif what == "configs-cap":
+	    d["configurations"] = [{}] * 65537
+	elif what == "samples-cap":
+	    cfg["samples"] = [{}] * 1048577
 	json.dump(d, sys.stdout)
 	EOF
 }
@@ -130,8 +134,8 @@ make_input()
 		head -c $(($(stat -c %s "$valid_doc") / 2)) "$valid_doc" >"$f"
 		;;
 	trailing.json) { cat "$valid_doc"; echo '} xyz'; } >"$f" ;;
-	huge.json)
-		# Sparse, larger than any results document may be (256 MiB).
+	huge.json | huge.log)
+		# Sparse, larger than any input may be (256 MiB).
 		truncate -s 300M "$f"
 		;;
 	blank.json)
@@ -169,6 +173,16 @@ make_input()
 		;;
 	longline.log)
 		{ head -c $((20 << 20)) /dev/zero | tr '\0' 'x'; } >"$f"
+		;;
+	line64k.log)
+		# One byte over the line bound, then a good line.
+		{ head -c 65537 /dev/zero | tr '\0' 'x'; echo
+		  cat "$good_log"; } >"$f"
+		;;
+	configs.log)
+		awk 'BEGIN { for (i = 0; i < 65537; i++)
+			printf "memmap_init_zone_device initialised %d pages in 4ms\n",
+			       262144 + 512 * i }' >"$f"
 		;;
 	*)
 		echo "# unknown input @$name" >&2

@@ -20,6 +20,7 @@
 #include "util/exit-codes.h"
 #include "klog/import.h"
 #include "results/stats.h"
+#include "util/bounds.h"
 #include "unit.h"
 
 static const char *fixtures;
@@ -444,12 +445,12 @@ static void test_hostile_input(void)
 		"[    3.000000] memmap_init_zone_device initialised 1000 pages in 4ms\n"
 		"[    4.000000] memmap_init_zone_device initialised 99999999999999999999999 pages in 4ms\n"
 		"[    5.000000] memmap_init_zone_device initialised 1000 pages in 4ms";
-	size_t big = 3 * RB_IMPORT_LINE_MAX, n, i;
+	size_t big = RB_MAX_LINE_BYTES, n, i;
 	struct rb_document *doc;
 	char err[256], *text;
 	int rc;
 
-	text = malloc(big + sizeof(tail));
+	text = malloc(big + 1 + sizeof(tail));
 	if (!CHECK(text, "malloc"))
 		return;
 	memset(text, 'x', big);
@@ -457,11 +458,17 @@ static void test_hostile_input(void)
 	doc = import_text(text, NULL, &rc, err, sizeof(err));
 	CHECK(rc == RB_EXIT_OK && doc && doc->nr_configs == 1 &&
 	      doc->configs[0].nr_samples == 2,
-	      "192 KiB line, overflowing line, last line without newline");
-	CHECK(doc && rb_warnings_has(&doc->warnings, "truncated-lines") &&
-	      rb_warnings_has(&doc->warnings, "memmap-line-invalid"),
-	      "the over-long and the overflowing line are reported");
+	      "64 KiB line, overflowing line, last line without newline");
+	CHECK(doc && rb_warnings_has(&doc->warnings, "memmap-line-invalid"),
+	      "the overflowing line is reported");
 	rb_document_free(doc);
+	/* one byte more: one error, not a line cut in two */
+	text[0] = 'y';
+	memmove(text + 1, text, big + sizeof(tail));
+	doc = import_text(text, NULL, &rc, err, sizeof(err));
+	CHECK(rc == RB_EXIT_USAGE && !doc &&
+	      !strcmp(err, "<memory>: line 1 is longer than 65536 bytes: not a kernel log"),
+	      "a line over the bound: \"%s\"", err);
 
 	/* random bytes, NULs included: no crash, no memmap line */
 	srand(7);
