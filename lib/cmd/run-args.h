@@ -23,6 +23,7 @@ enum {
 	RB_OPT_TIMING,
 	RB_OPT_METHOD,
 	RB_OPT_LIST_OPTS,
+	RB_OPT_BREAKDOWN,
 };
 
 /* Same letters as ndctl create-namespace / daxctl reconfigure-device. */
@@ -32,6 +33,7 @@ enum {
 	{ "runs", required_argument, NULL, RB_OPT_RUNS },		\
 	{ "warmup", required_argument, NULL, RB_OPT_WARMUP },		\
 	{ "timing", required_argument, NULL, RB_OPT_TIMING },		\
+	{ "breakdown", no_argument, NULL, RB_OPT_BREAKDOWN },		\
 	{ "output", required_argument, NULL, 'o' },			\
 	{ "human", no_argument, NULL, 'u' },				\
 	{ "force", no_argument, NULL, 'f' },				\
@@ -56,6 +58,7 @@ struct rb_run_opts {
 	unsigned int runs, warmup;
 	unsigned int timing; /* mask of enum rb_source */
 	bool timing_auto;
+	bool breakdown; /* kprobe pairs on the bind path's functions */
 	enum rb_method method;
 	char **names;
 	int nr_names;
