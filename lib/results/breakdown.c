@@ -151,6 +151,16 @@ struct json_object *rb_bd_names_to_json(unsigned int mask)
 	return arr;
 }
 
+bool rb_bd_any_missing(const struct rb_config_result *cfg)
+{
+	int i;
+
+	for (i = 0; i < RB_NR_BD; i++)
+		if (cfg->bd_missing[i])
+			return true;
+	return false;
+}
+
 struct json_object *rb_bd_missing_to_json(const struct rb_config_result *cfg)
 {
 	struct json_object *arr = json_object_new_array();

@@ -70,6 +70,9 @@ double rb_bd_summary_share(const struct rb_bd_summary *sum);
 double rb_bd_summary_ns(const struct rb_bd_summary *sum);
 double rb_bd_summary_calls(const struct rb_bd_summary *sum);
 
+/* Whether --breakdown left out a function of @cfg's set. */
+bool rb_bd_any_missing(const struct rb_config_result *cfg);
+
 /* JSON of a sample's "breakdown", of a mask of functions (an array of
  * names) and of a configuration's "breakdown_missing"; NULL on ENOMEM. */
 struct json_object *rb_bd_sample_to_json(const struct rb_sample *s);

@@ -256,7 +256,7 @@ static struct json_object *config_to_json(const struct rb_document *doc,
 			   samples_to_json(cfg->samples, cfg->nr_samples));
 	rc = rc ?: config_stats_to_json(doc, cfg, o);
 	rc = rc ?: rb_json_put(o, "missing_sources", missing_to_json(cfg));
-	if (!rc && cfg->settings.breakdown)
+	if (!rc && rb_bd_any_missing(cfg))
 		rc = rb_json_put(o, "breakdown_missing",
 				 rb_bd_missing_to_json(cfg));
 	rc = rc ?: rb_json_put(o, "warnings", config_warnings_to_json(cfg));

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include "report/compare.h"
 #include "results/breakdown.h"
 #include "results/document.h"
 #include "run/bd-probes.h"
@@ -397,13 +398,84 @@ static void test_resolve(void)
 	fake_root_remove();
 }
 
-int main(void)
+/* compare: the mean shares per side, the tree in text and JSON. */
+static void test_compare(void)
 {
+	static const struct rb_compare_opts opts = { .alpha = 0.05,
+						     .noise = 0.02 };
+	struct rb_document *b = make_doc(), *n = make_doc();
+	const char *paths[] = { "b.json", "n.json" };
+	struct rb_side sb = { &b, paths, 1 }, sn = { &n, paths + 1, 1 };
+	struct json_object *o, *bd, *fns, *f0, *v;
+	struct rb_comparison c;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	double want = (29.0 / 30 + 28999999.0 / 30000001 +
+		       28999998.0 / 30000002) / 3;
+
+	/* The new side: memmap_init_zone_device twice as long. */
+	n->configs[0].samples[1].bd[RB_BD_MEMMAP_INIT].ns *= 2;
+	if (rb_compare(&sb, &sn, &opts, &c)) {
+		CHECK(0, "compare: runs");
+		return;
+	}
+	CHECK(c.nr_pairs == 1 && c.pairs[0].bd_mask == ALL4,
+	      "compare: the four probed functions of both sides");
+	CHECK(fabs(rb_bd_summary_share(&c.pairs[0].bd[0].base) - want) < 1e-12,
+	      "compare: base share of memremap_pages is the mean of the samples'");
+	CHECK(rb_bd_summary_ns(&c.pairs[0].bd[RB_BD_MEMMAP_INIT].newer) >
+		      rb_bd_summary_ns(&c.pairs[0].bd[RB_BD_MEMMAP_INIT].base),
+	      "compare: each side its own figures");
+	o = rb_comparison_to_json(&c);
+	json_object_object_get_ex(o, "comparisons", &v);
+	json_object_object_get_ex(json_object_array_get_idx(v, 0), "breakdown",
+				  &bd);
+	json_object_object_get_ex(bd, "functions", &fns);
+	f0 = json_object_array_get_idx(fns, 3);
+	CHECK(json_object_array_length(fns) == 4 &&
+		      json_object_object_get_ex(f0, "parent", &v) &&
+		      !strcmp(json_object_get_string(v), "memremap_pages"),
+	      "compare JSON: memmap_init_zone_device under memremap_pages");
+	json_object_put(o);
+	f = open_memstream(&text, &len);
+	if (f) {
+		rb_comparison_print(&c, RB_CMP_HUMAN, f);
+		fclose(f);
+	}
+	CHECK(text && strstr(text, "not additive") &&
+		      strstr(text, "\n    memremap_pages") &&
+		      strstr(text, "\n      memmap_init_zone_device "),
+	      "compare text: the tree, children indented, the nesting note");
+	free(text);
+	rb_comparison_free(&c);
+	rb_document_free(b);
+	rb_document_free(n);
+}
+
+/* Write a breakdown document for the schema test. */
+static int emit(const char *dir)
+{
+	struct rb_document *doc = make_doc();
+	char path[512];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/doc-breakdown.json", dir);
+	rc = rb_document_write(doc, path);
+	rb_document_free(doc);
+	return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--emit"))
+		return emit(argv[2]);
 	test_tree();
 	test_share();
 	test_round_trip();
 	test_refusals();
 	test_parse();
 	test_resolve();
+	test_compare();
 	return unit_done();
 }
