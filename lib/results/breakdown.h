@@ -11,8 +11,13 @@
  *       move_pfn_range_to_zone     zone resize; the altmap's own pages
  *       memmap_init_zone_device    the struct page loop under test
  *
+ * (mm/memremap.c of 6.1 and 6.12: memremap_pages() calls pagemap_range()
+ * per range, which calls arch_add_memory() - add_pages() instead for
+ * device-private memory, so 0 calls there - and move_pfn_range_to_zone()
+ * under the hotplug lock, then memmap_init_zone_device() after it.)
  * A child runs inside its parent, so shares of nested functions are not
- * additive: a parent's share already holds its children's.
+ * additive: a parent's share already holds its children's; the three
+ * siblings run one after the other.
  */
 #ifndef RB_BREAKDOWN_H
 #define RB_BREAKDOWN_H
