@@ -76,15 +76,17 @@ void rb_cmp_print_breakdown(FILE *f, const struct rb_pair *p)
 
 static struct json_object *side_json(const struct rb_bd_summary *s)
 {
+	double share = rb_bd_summary_share(s), ns = rb_bd_summary_ns(s);
+	double calls = rb_bd_summary_calls(s);
 	struct json_object *o;
 
 	if (!s->n)
 		return NULL;
 	o = json_object_new_object();
 	if (!o || rb_json_put_u64(o, "n", s->n) ||
-	    rb_json_put(o, "share", rb_json_figure(rb_bd_summary_share(s), 6)) ||
-	    rb_json_put(o, "mean_ns", rb_json_figure(rb_bd_summary_ns(s), 10)) ||
-	    rb_json_put(o, "calls", rb_json_figure(rb_bd_summary_calls(s), 6))) {
+	    rb_json_put(o, "share", rb_json_figure(share, 6)) ||
+	    rb_json_put(o, "mean_ns", rb_json_figure(ns, 10)) ||
+	    rb_json_put(o, "calls", rb_json_figure(calls, 6))) {
 		json_object_put(o);
 		return NULL;
 	}

@@ -210,7 +210,8 @@ static bool check_share(struct loader *ld, struct json_object *t,
 			       ld_type_name(v));
 	got = json_object_get_double(v);
 	if (!rb_bd_share(s, fn, &want))
-		return ld_fail(ld, path, "share without a bind_ns to divide by");
+		return ld_fail(ld, path,
+			       "share without a bind_ns to divide by");
 	if (!isfinite(got) || got < 0 ||
 	    fabs(got - want) > SHARE_TOLERANCE * (want > 1 ? want : 1))
 		return ld_fail(ld, path, "share %g is not ns / bind_ns (%g)",
@@ -277,8 +278,9 @@ bool rb_bd_parse_names(struct loader *ld, struct json_object *arr,
 		int fn;
 
 		if (!json_object_is_type(e, json_type_string))
-			return ld_fail(ld, where, "[%zu]: expected a string, got %s",
-				       i, ld_type_name(e));
+			return ld_fail(ld, where,
+				       "[%zu]: expected a string, got %s", i,
+				       ld_type_name(e));
 		if (!ld_safe_string(ld, where, json_object_get_string(e),
 				    json_object_get_string_len(e)))
 			return false;

@@ -45,8 +45,8 @@ int rb_bd_resolve(const char *root, char syms[RB_NR_BD][RB_BD_SYM_LEN],
 	memset(why, 0, RB_NR_BD * RB_BD_WHY_LEN);
 	if (!f) {
 		rc = path ? -errno : -ENOMEM;
-		snprintf(why[0], RB_BD_WHY_LEN, "cannot read /proc/kallsyms: %s",
-			 strerror(-rc));
+		snprintf(why[0], RB_BD_WHY_LEN,
+			 "cannot read /proc/kallsyms: %s", strerror(-rc));
 		free(path);
 		return rc;
 	}

@@ -361,7 +361,8 @@ static int create_extra(struct rb_kprobe *p, char *why, size_t whylen)
 		e->out = tracefs_kretprobe_alloc(p->group, e->ev_out, e->sym,
 						 NULL, 0);
 		if (!e->in || !e->out) {
-			snprintf(why, whylen, "cannot allocate kprobe definitions");
+			snprintf(why, whylen,
+				 "cannot allocate kprobe definitions");
 			return -ENOMEM;
 		}
 		rc = create_one(e->in, e->sym, false, why, whylen);

@@ -26,12 +26,14 @@ static void test_tree(void)
 		      rb_bd_by_name("__init_zone_device_page") == -1 &&
 		      rb_bd_by_name(NULL) == -1,
 	      "tree: names to indexes, per-page helpers are not in the set");
-	CHECK(rb_bd_parent(RB_BD_MEMMAP_INIT, RB_BD_ALL) == RB_BD_PAGEMAP_RANGE &&
+	CHECK(rb_bd_parent(RB_BD_MEMMAP_INIT, RB_BD_ALL) ==
+			      RB_BD_PAGEMAP_RANGE &&
 		      rb_bd_depth(RB_BD_MEMMAP_INIT, RB_BD_ALL) == 2,
 	      "tree: memmap_init_zone_device is a child of pagemap_range");
-	CHECK(rb_bd_parent(RB_BD_ARCH_ADD_MEMORY, ALL4) == RB_BD_MEMREMAP_PAGES &&
+	CHECK(rb_bd_parent(RB_BD_ARCH_ADD_MEMORY, ALL4) ==
+			      RB_BD_MEMREMAP_PAGES &&
 		      rb_bd_depth(RB_BD_MOVE_PFN_RANGE, ALL4) == 1,
-	      "tree: without pagemap_range the siblings hang off memremap_pages");
+	      "tree: without pagemap_range, children of memremap_pages");
 	CHECK(rb_bd_parent(RB_BD_MEMREMAP_PAGES, RB_BD_ALL) == -1 &&
 		      rb_bd_depth(RB_BD_MEMREMAP_PAGES, RB_BD_ALL) == 0 &&
 		      rb_bd_parent(RB_BD_MEMMAP_INIT,
@@ -165,7 +167,8 @@ static void test_round_trip(void)
 	CHECK(t && json_object_object_get_ex(t, "share", &v) &&
 		      fabs(json_object_get_double(v) - 29.0 / 30) < 1e-6,
 	      "save: the share is written, ns / bind_ns");
-	CHECK(!bd_of(o, "pagemap_range"), "save: no time for an absent function");
+	CHECK(!bd_of(o, "pagemap_range"),
+	      "save: no time for an absent function");
 	back = rb_document_from_json(o, err, sizeof(err));
 	CHECK(back, "load: the saved document loads (%s)", err);
 	if (back) {
@@ -343,7 +346,7 @@ static void test_parse(void)
 	      "parse: the memmap pair as before, among the extra events");
 	CHECK(r.extra[0].nr_calls == 1 && r.extra[0].total_ns == 9000000 &&
 		      r.extra[0].unpaired == 1,
-	      "parse: memremap_pages paired by pid, the other pid's entry unpaired");
+	      "parse: memremap_pages by pid, the other pid's entry unpaired");
 	CHECK(r.extra[1].nr_calls == 1 && r.extra[1].total_ns == 200000,
 	      "parse: arch_add_memory nested inside it");
 	CHECK(r.extra[2].nr_calls == 1 && r.extra[2].total_ns == 8000000,
@@ -423,7 +426,7 @@ static void test_compare(void)
 	CHECK(c.nr_pairs == 1 && c.pairs[0].bd_mask == ALL4,
 	      "compare: the four probed functions of both sides");
 	CHECK(fabs(rb_bd_summary_share(&c.pairs[0].bd[0].base) - want) < 1e-12,
-	      "compare: base share of memremap_pages is the mean of the samples'");
+	      "compare: base share of memremap_pages: the samples' mean");
 	CHECK(rb_bd_summary_ns(&c.pairs[0].bd[RB_BD_MEMMAP_INIT].newer) >
 		      rb_bd_summary_ns(&c.pairs[0].bd[RB_BD_MEMMAP_INIT].base),
 	      "compare: each side its own figures");
