@@ -412,7 +412,8 @@ static int run_measured(struct run *r)
 	if (status)
 		return status;
 	rc = rb_timing_open(&r->tm, r->o.timing, r->o.timing_auto,
-			    rb_sysroot(), &r->plan, err, sizeof(err));
+			    r->o.breakdown, rb_sysroot(), &r->plan, err,
+			    sizeof(err));
 	if (rc) {
 		rb_error("%s", err);
 		return RB_EXIT_ENV;

@@ -18,6 +18,7 @@ static const char run_common_usage[] =
 "      --max-runs <n>        the cap of --runs auto (100)\n"
 "      --warmup <n>          unmeasured rebinds first (0)\n"
 "      --timing <src>        auto, or a list of kmsg,probe,wall (auto)\n"
+"      --breakdown           also time the bind path's functions (kprobes)\n"
 "  -o, --output <file>       write the document there, atomically\n"
 "  -u, --human               summary on stdout (JSON only to --output)\n"
 "  -v, --verbose             debug messages\n"
@@ -162,6 +163,9 @@ static int take_option(const struct rb_prog *prog, int c,
 	case 'f':
 		o->force = true;
 		return -1;
+	case RB_OPT_BREAKDOWN:
+		o->breakdown = true;
+		return -1;
 	case 'o':
 		if (!*optarg) {
 			rb_error("--output: empty file name");
@@ -235,6 +239,12 @@ static int check_operands(const struct rb_prog *prog,
 			rb_error("'all' cannot be combined with device names");
 			return RB_EXIT_USAGE;
 		}
+	}
+	/* A share is a probe's time over the bind's wall time. */
+	if (o->breakdown && (o->timing & (RB_SRC_MEMMAP_NS | RB_SRC_BIND_NS)) !=
+				    (RB_SRC_MEMMAP_NS | RB_SRC_BIND_NS)) {
+		rb_error("--breakdown needs the probe and wall timing sources (--timing)");
+		return RB_EXIT_USAGE;
 	}
 	if (o->human && o->output && !strcmp(o->output, "-")) {
 		rb_error("--human puts the summary on stdout: --output - conflicts with it");

@@ -25,6 +25,7 @@ enum {
 	RB_OPT_LIST_OPTS,
 	RB_OPT_PRECISION,
 	RB_OPT_MAX_RUNS,
+	RB_OPT_BREAKDOWN,
 };
 
 /* Same letters as ndctl create-namespace / daxctl reconfigure-device. */
@@ -36,6 +37,7 @@ enum {
 	{ "max-runs", required_argument, NULL, RB_OPT_MAX_RUNS },	\
 	{ "warmup", required_argument, NULL, RB_OPT_WARMUP },		\
 	{ "timing", required_argument, NULL, RB_OPT_TIMING },		\
+	{ "breakdown", no_argument, NULL, RB_OPT_BREAKDOWN },		\
 	{ "output", required_argument, NULL, 'o' },			\
 	{ "human", no_argument, NULL, 'u' },				\
 	{ "force", no_argument, NULL, 'f' },				\
@@ -64,6 +66,7 @@ struct rb_run_opts {
 	double precision; /* --precision, 0 when not given */
 	unsigned int timing; /* mask of enum rb_source */
 	bool timing_auto;
+	bool breakdown; /* kprobe pairs on the bind path's functions */
 	enum rb_method method;
 	char **names;
 	int nr_names;

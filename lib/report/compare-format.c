@@ -186,6 +186,7 @@ static void print_human_pair(FILE *f, const struct rb_comparison *c,
 			cc->desc->key, b, n, cold_change(cc, false, r, sizeof(r)),
 			cc->nb, cc->nn);
 	}
+	rb_cmp_print_breakdown(f, p);
 	if (p->primary >= 0)
 		rb_cmp_print_histograms(f, &p->src[p->primary]);
 }

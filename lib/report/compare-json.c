@@ -213,6 +213,8 @@ static struct json_object *pair_json(const struct rb_comparison *c,
 		put(cold, p->cold[i].desc->key, co);
 	}
 	put(o, "cold", cold);
+	if (p->bd_mask)
+		put(o, "breakdown", rb_cmp_breakdown_json(p));
 	return o;
 }
 

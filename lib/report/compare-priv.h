@@ -59,6 +59,11 @@ int rb_cmp_compare_pair(struct rb_comparison *c, const struct rb_cmp_group *b,
 			const struct rb_cmp_group *aa, bool hz_differs,
 			double res_ms);
 
+/* compare-breakdown.c: the shares of --breakdown, and their JSON. */
+void rb_cmp_pair_breakdown(struct rb_pair *p, const struct rb_cmp_group *b,
+			   const struct rb_cmp_group *n);
+struct json_object *rb_cmp_breakdown_json(const struct rb_pair *p);
+
 /* compare-env.c: HZ, fingerprints, origins, incomplete documents. */
 int rb_cmp_compare_env(struct rb_comparison *c, bool *hz_differs,
 		       double *res_ms);

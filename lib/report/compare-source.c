@@ -502,5 +502,6 @@ int rb_cmp_compare_pair(struct rb_comparison *c, const struct rb_cmp_group *b,
 		rc = pair_source(c, p, &g, source_order[i], hz_differs,
 				 res_ms);
 	compare_cold(p, b, n);
+	rb_cmp_pair_breakdown(p, b, n);
 	return rc;
 }

@@ -27,6 +27,9 @@ char *rb_cmp_mismatch_text(const struct rb_mismatch *m);
 /* Log-linear histograms of every steady iteration of both sides. */
 void rb_cmp_print_histograms(FILE *f, const struct rb_source_cmp *s);
 
+/* The --breakdown shares of both sides as an indented tree. */
+void rb_cmp_print_breakdown(FILE *f, const struct rb_pair *p);
+
 /* compare-commit.c */
 void rb_cmp_print_commit(FILE *f, const struct rb_comparison *c);
 

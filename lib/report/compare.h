@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <json-c/json.h>
+#include "results/breakdown.h"
 #include "results/document.h"
 #include "results/stats.h"
 #include "report/stats-compare.h"
@@ -118,6 +119,11 @@ struct rb_pair {
 	int primary; /* index into src, -1 when nothing was compared */
 	struct rb_cold_cmp cold[RB_NR_SOURCES];
 	size_t nr_cold;
+	/* --breakdown: share of the bind per function, on either side. */
+	unsigned int bd_mask;
+	struct {
+		struct rb_bd_summary base, newer;
+	} bd[RB_NR_BD];
 };
 
 /* A reason two configurations (or a source of them) were not compared. */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "results/breakdown.h"
 #include "results/document.h"
 #include "results/loader.h"
 #include "util/file-io.h"
@@ -48,6 +49,7 @@ static bool parse_sample(struct loader *ld, struct json_object *o,
 	s->has_kernel_ts = ld_get_u64(ld, o, where, "kernel_ts_usec", false,
 				   UINT64_MAX, &s->kernel_ts_usec);
 	s->has_seq = ld_get_u64(ld, o, where, "seq", false, UINT64_MAX, &s->seq);
+	rb_bd_parse_sample(ld, o, where, s);
 	return !ld->failed;
 }
 
@@ -206,6 +208,13 @@ static bool parse_settings(struct loader *ld, struct json_object *o,
 				    i, json_object_get_string(e));
 		st->sources |= sd->bit;
 	}
+	timing = ld_member(ld, set, path, "breakdown", json_type_array, false);
+	if (timing) {
+		char sub[300];
+
+		ld_sub_path(sub, sizeof(sub), path, "breakdown");
+		rb_bd_parse_names(ld, timing, sub, &st->breakdown);
+	}
 	return !ld->failed;
 }
 
@@ -246,6 +255,8 @@ static bool parse_config(struct loader *ld, struct json_object *o,
 	ld_member(ld, o, where, "normalised", json_type_object, false);
 	parse_pairs(ld, o, where, "missing_sources", "source", "reason",
 		    add_missing, cfg);
+	rb_bd_parse_missing(ld, o, where, cfg);
+	rb_bd_check_config(ld, where, cfg);
 	parse_warnings(ld, o, where, &cfg->warnings);
 	ld_get_bool(ld, o, where, "complete", &cfg->complete);
 	ld_get_uint(ld, o, where, "boot", false, &cfg->boot);

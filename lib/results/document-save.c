@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "results/breakdown.h"
 #include "results/document.h"
 #include "results/stats.h"
 #include "util/file-io.h"
@@ -34,6 +35,8 @@ static struct json_object *sample_to_json(const struct rb_sample *s)
 		rc = rb_json_put_u64(o, "kernel_ts_usec", s->kernel_ts_usec);
 	if (!rc && s->has_seq)
 		rc = rb_json_put_u64(o, "seq", s->seq);
+	if (!rc && s->bd_have)
+		rc = rb_json_put(o, "breakdown", rb_bd_sample_to_json(s));
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -132,7 +135,9 @@ static struct json_object *settings_to_json(const struct rb_settings *st,
 		json_object_put(o);
 		return NULL;
 	}
-	if (rb_json_put(o, "timing", timing)) {
+	if (rb_json_put(o, "timing", timing) ||
+	    (st->breakdown && rb_json_put(o, "breakdown",
+				  rb_bd_names_to_json(st->breakdown)))) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -256,6 +261,9 @@ static struct json_object *config_to_json(const struct rb_document *doc,
 			   samples_to_json(cfg->samples, cfg->nr_samples));
 	rc = rc ?: config_stats_to_json(doc, cfg, o);
 	rc = rc ?: rb_json_put(o, "missing_sources", missing_to_json(cfg));
+	if (!rc && rb_bd_any_missing(cfg))
+		rc = rb_json_put(o, "breakdown_missing",
+				 rb_bd_missing_to_json(cfg));
 	rc = rc ?: rb_json_put(o, "warnings", config_warnings_to_json(cfg));
 	rc = rc ?: rb_json_put(o, "complete", json_object_new_boolean(cfg->complete));
 	if (!rc && cfg->boot)

@@ -154,6 +154,8 @@ static void config_free(struct rb_config_result *cfg)
 	free(cfg->samples);
 	for (i = 0; i < cfg->nr_missing; i++)
 		free(cfg->missing[i].reason);
+	for (i = 0; i < RB_NR_BD; i++)
+		free(cfg->bd_missing[i]);
 	rb_warnings_free(&cfg->warnings);
 }
 

@@ -38,6 +38,18 @@ struct rb_source_desc {
 };
 extern const struct rb_source_desc rb_sources[RB_NR_SOURCES];
 
+/*
+ * --breakdown: the bind path's functions that run once per range, each
+ * timed by a kprobe pair of its own (results/breakdown.h).
+ */
+#define RB_NR_BD 5
+
+/* One function's calls within one bind. */
+struct rb_bd_time {
+	uint64_t ns; /* sum of exit - entry over the calls */
+	unsigned int calls;
+};
+
 /* One bind: all memmap_init_zone_device() lines (ranges) of it summed. */
 struct rb_sample {
 	unsigned int iter; /* 0 is the cold bind, warmups follow, then runs */
@@ -52,6 +64,8 @@ struct rb_sample {
 	uint64_t kernel_ts_usec; /* printk timestamp of the first line */
 	bool has_seq;
 	uint64_t seq; /* /dev/kmsg sequence number of the first line */
+	unsigned int bd_have; /* functions timed, bit = index in rb_bd_fns */
+	struct rb_bd_time bd[RB_NR_BD];
 };
 
 struct rb_warning {
@@ -91,6 +105,7 @@ struct rb_settings {
 	char *method; /* "driver", "namespace", "device", "import" */
 	unsigned int sources; /* requested, mask of enum rb_source */
 	struct rb_adaptive adaptive; /* --runs auto (runs is the cap) */
+	unsigned int breakdown; /* functions probed (--breakdown), by bit */
 };
 
 /* Why a source is missing for a whole configuration. */
@@ -111,6 +126,7 @@ struct rb_config_result {
 	struct rb_missing missing[RB_NR_SOURCES];
 	size_t nr_missing;
 	struct rb_warnings warnings;
+	char *bd_missing[RB_NR_BD]; /* why a function was not probed */
 	bool complete; /* false when interrupted or a bind failed */
 	unsigned int boot; /* import: which boot of the capture, 1..; 0 n/a */
 };

@@ -18,6 +18,15 @@
 #define EV_OUT "memmap_init_zone_device_exit"
 #define FUNC "memmap_init_zone_device"
 #define MAX_PENDING 64
+#define EV_LEN 64
+
+/* An extra pair of --breakdown: same group, own event names. */
+struct extra_pair {
+	char sym[64];
+	char ev_in[EV_LEN], ev_out[EV_LEN];
+	struct tracefs_dynevent *in, *out;
+	bool in_created, out_created;
+};
 
 struct rb_kprobe {
 	char group[32];
@@ -25,6 +34,8 @@ struct rb_kprobe {
 	struct tracefs_instance *inst;
 	struct tracefs_dynevent *in, *out;
 	bool in_created, out_created;
+	struct extra_pair extra[RB_KPROBE_MAX_EXTRA];
+	size_t nr_extra;
 	int pipe_fd; /* the instance's trace_pipe, non-blocking */
 	char *mounted; /* tracefs mount point libtracefs made for us */
 };
@@ -88,13 +99,22 @@ static bool parse_ts(const char *s, size_t len, uint64_t *ns)
 	return true;
 }
 
+void rb_kprobe_extra_event(const char *sym, bool exit, char *buf,
+			   size_t len)
+{
+	/* A GCC clone's ".isra.0" may not be in an event name. */
+	snprintf(buf, len, "bd_%.*s_%s", (int)strcspn(sym, "."), sym,
+		 exit ? "exit" : "entry");
+}
+
 /*
  * One line of the "trace" file: "  comm-PID  [CPU] flags  TS: event: ...".
  * The comm may hold '-' and spaces, so the pid is read backwards from the
- * CPU field, skipping the optional "(TGID)" column.
+ * CPU field, skipping the optional "(TGID)" column. @ev is the event's
+ * name (not terminated, @evlen long).
  */
 static bool parse_line(const char *line, size_t len, int *pid, uint64_t *ns,
-		       bool *entry)
+		       const char **ev, size_t *evlen)
 {
 	const char *end = line + len, *cpu = NULL, *p, *tok;
 	size_t tlen;
@@ -148,65 +168,120 @@ static bool parse_line(const char *line, size_t len, int *pid, uint64_t *ns,
 	}
 	while (p < end && *p == ' ')
 		p++;
-	if ((size_t)(end - p) >= strlen(EV_IN ":") &&
-	    !strncmp(p, EV_IN ":", strlen(EV_IN ":"))) {
-		*entry = true;
-		return true;
-	}
-	if ((size_t)(end - p) >= strlen(EV_OUT ":") &&
-	    !strncmp(p, EV_OUT ":", strlen(EV_OUT ":"))) {
-		*entry = false;
-		return true;
-	}
-	return false;
+	*ev = p;
+	while (p < end && *p != ':' && *p != ' ')
+		p++;
+	*evlen = p - *ev;
+	return p < end && *p == ':' && *evlen;
 }
 
-void rb_kprobe_parse(const char *text, struct rb_kprobe_result *res)
+static bool is_event(const char *ev, size_t len, const char *name)
 {
-	struct {
-		int pid;
-		uint64_t ns;
-	} pending[MAX_PENDING];
+	return strlen(name) == len && !strncmp(ev, name, len);
+}
+
+/*
+ * Which pair @ev belongs to: 0 for memmap_init_zone_device's, 1 + i for
+ * extra[i]; -1 for none. @entry tells entry from exit.
+ */
+static int classify(const char *ev, size_t len, const char *const *extra,
+		    size_t nr_extra, bool *entry)
+{
+	char name[EV_LEN];
+	size_t i;
+
+	if (is_event(ev, len, EV_IN) || is_event(ev, len, EV_OUT)) {
+		*entry = is_event(ev, len, EV_IN);
+		return 0;
+	}
+	for (i = 0; i < nr_extra; i++) {
+		rb_kprobe_extra_event(extra[i], false, name, sizeof(name));
+		*entry = is_event(ev, len, name);
+		rb_kprobe_extra_event(extra[i], true, name, sizeof(name));
+		if (*entry || is_event(ev, len, name))
+			return 1 + i;
+	}
+	return -1;
+}
+
+struct pending {
+	int pid, pair;
+	uint64_t ns;
+};
+
+/* Close the innermost open entry of @pid in @pair at @ns. */
+static void close_pair(struct pending *pend, unsigned int *nr, int pid,
+		       int pair, uint64_t ns, struct rb_kprobe_result *res)
+{
+	struct rb_kprobe_calls *c = pair ? &res->extra[pair - 1] : NULL;
+	unsigned int i;
+
+	for (i = *nr; i-- > 0;)
+		if (pend[i].pid == pid && pend[i].pair == pair)
+			break;
+	if (i >= *nr || ns < pend[i].ns) {
+		if (c)
+			c->unpaired++;
+		else
+			res->unpaired++;
+		return;
+	}
+	if (c) {
+		c->total_ns += ns - pend[i].ns;
+		c->nr_calls++;
+	} else {
+		if (!res->nr_pairs || pend[i].ns < res->first_entry_ns)
+			res->first_entry_ns = pend[i].ns;
+		res->total_ns += ns - pend[i].ns;
+		res->nr_pairs++;
+	}
+	/* Keep the order: "innermost" is the last one of a pid. */
+	memmove(&pend[i], &pend[i + 1], (*nr - i - 1) * sizeof(*pend));
+	(*nr)--;
+}
+
+void rb_kprobe_parse_extra(const char *text, const char *const *extra,
+			   size_t nr_extra, struct rb_kprobe_result *res)
+{
+	struct pending pending[MAX_PENDING];
 	unsigned int nr_pending = 0, i;
 	const char *line = text;
 
 	memset(res, 0, sizeof(*res));
+	if (nr_extra > RB_KPROBE_MAX_EXTRA)
+		nr_extra = RB_KPROBE_MAX_EXTRA;
 	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		const char *nl = strchr(line, '\n'), *ev;
+		size_t len = nl ? (size_t)(nl - line) : strlen(line), evlen;
 		uint64_t ns;
 		bool entry;
-		int pid;
+		int pid, pair = -1;
 
-		if (*line != '#' && parse_line(line, len, &pid, &ns, &entry)) {
-			if (entry) {
-				if (nr_pending < MAX_PENDING) {
-					pending[nr_pending].pid = pid;
-					pending[nr_pending++].ns = ns;
-				} else {
-					res->unpaired++;
-				}
-			} else {
-				/* Innermost open entry of this pid. */
-				for (i = nr_pending; i-- > 0;)
-					if (pending[i].pid == pid)
-						break;
-				if (i < nr_pending && ns >= pending[i].ns) {
-					if (!res->nr_pairs ||
-					    pending[i].ns < res->first_entry_ns)
-						res->first_entry_ns =
-							pending[i].ns;
-					res->total_ns += ns - pending[i].ns;
-					res->nr_pairs++;
-					pending[i] = pending[--nr_pending];
-				} else {
-					res->unpaired++;
-				}
-			}
-		}
+		if (*line != '#' &&
+		    parse_line(line, len, &pid, &ns, &ev, &evlen))
+			pair = classify(ev, evlen, extra, nr_extra, &entry);
+		if (pair >= 0 && entry && nr_pending < MAX_PENDING)
+			pending[nr_pending++] =
+				(struct pending){ pid, pair, ns };
+		else if (pair >= 0 && entry && pair)
+			res->extra[pair - 1].unpaired++;
+		else if (pair >= 0 && entry)
+			res->unpaired++;
+		else if (pair >= 0)
+			close_pair(pending, &nr_pending, pid, pair, ns, res);
 		line = nl ? nl + 1 : NULL;
 	}
-	res->unpaired += nr_pending;
+	for (i = 0; i < nr_pending; i++) {
+		if (pending[i].pair)
+			res->extra[pending[i].pair - 1].unpaired++;
+		else
+			res->unpaired++;
+	}
+}
+
+void rb_kprobe_parse(const char *text, struct rb_kprobe_result *res)
+{
+	rb_kprobe_parse_extra(text, NULL, 0, res);
 }
 
 static int write_file(struct tracefs_instance *inst, const char *file,
@@ -216,7 +291,8 @@ static int write_file(struct tracefs_instance *inst, const char *file,
 		       (errno ? -errno : -EIO) : 0;
 }
 
-static int enable_event(struct rb_kprobe *p, const char *ev, const char *val)
+static int enable_event(const struct rb_kprobe *p, const char *ev,
+			const char *val)
 {
 	char file[128];
 
@@ -259,6 +335,48 @@ static const char *tracing_dir(bool *we_mounted, char *why, size_t whylen)
 	return dir;
 }
 
+/* Create one kprobe (@ret false) or kretprobe definition; -errno. */
+static int create_one(struct tracefs_dynevent *ev, const char *sym, bool ret,
+		      char *why, size_t whylen)
+{
+	int rc;
+
+	if (!tracefs_dynevent_create(ev))
+		return 0;
+	rc = errno ? -errno : -EIO;
+	snprintf(why, whylen, "cannot create %s on %s: %s",
+		 ret ? "kretprobe" : "kprobe", sym, strerror(-rc));
+	return rc;
+}
+
+static int create_extra(struct rb_kprobe *p, char *why, size_t whylen)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < p->nr_extra; i++) {
+		struct extra_pair *e = &p->extra[i];
+
+		e->in = tracefs_kprobe_alloc(p->group, e->ev_in, e->sym, NULL);
+		e->out = tracefs_kretprobe_alloc(p->group, e->ev_out, e->sym,
+						 NULL, 0);
+		if (!e->in || !e->out) {
+			snprintf(why, whylen,
+				 "cannot allocate kprobe definitions");
+			return -ENOMEM;
+		}
+		rc = create_one(e->in, e->sym, false, why, whylen);
+		if (rc)
+			return rc;
+		e->in_created = true;
+		rc = create_one(e->out, e->sym, true, why, whylen);
+		if (rc)
+			return rc;
+		e->out_created = true;
+	}
+	return 0;
+}
+
 static int create_events(struct rb_kprobe *p, char *why, size_t whylen)
 {
 	int rc;
@@ -283,7 +401,22 @@ static int create_events(struct rb_kprobe *p, char *why, size_t whylen)
 		return rc;
 	}
 	p->out_created = true;
-	return 0;
+	return create_extra(p, why, whylen);
+}
+
+/* Enable (@val "1") or disable the extra pairs; the first -errno. */
+static int enable_extra(const struct rb_kprobe *p, const char *val)
+{
+	size_t i;
+	int rc = 0, r;
+
+	for (i = 0; i < p->nr_extra; i++) {
+		r = enable_event(p, p->extra[i].ev_in, val);
+		rc = rc ?: r;
+		r = enable_event(p, p->extra[i].ev_out, val);
+		rc = rc ?: r;
+	}
+	return rc;
 }
 
 static int start_instance(struct rb_kprobe *p, char *why, size_t whylen)
@@ -304,6 +437,8 @@ static int start_instance(struct rb_kprobe *p, char *why, size_t whylen)
 	if (!rc)
 		rc = enable_event(p, EV_OUT, "1");
 	if (!rc)
+		rc = enable_extra(p, "1");
+	if (!rc)
 		rc = write_file(p->inst, "tracing_on", "1");
 	/*
 	 * Consume events through trace_pipe: emptying the "trace" file
@@ -323,14 +458,22 @@ static int start_instance(struct rb_kprobe *p, char *why, size_t whylen)
 }
 
 int rb_kprobe_open(struct rb_kprobe **out, const char *group,
-		   const char *inst, char *why, size_t whylen)
+		   const char *inst, const char *const *extra,
+		   size_t nr_extra, char *why, size_t whylen)
 {
 	struct rb_kprobe *p;
 	bool we_mounted;
-	const char *dir = tracing_dir(&we_mounted, why, whylen);
+	const char *dir;
+	size_t i;
 	int rc;
 
 	*out = NULL;
+	if (nr_extra > RB_KPROBE_MAX_EXTRA) {
+		snprintf(why, whylen, "more than %d extra probes",
+			 RB_KPROBE_MAX_EXTRA);
+		return -EINVAL;
+	}
+	dir = tracing_dir(&we_mounted, why, whylen);
 	if (!dir)
 		return -ENOENT;
 	p = calloc(1, sizeof(*p));
@@ -343,6 +486,16 @@ int rb_kprobe_open(struct rb_kprobe **out, const char *group,
 	p->pipe_fd = -1;
 	snprintf(p->group, sizeof(p->group), "%s", group);
 	snprintf(p->inst_name, sizeof(p->inst_name), "%s", inst);
+	for (i = 0; i < nr_extra; i++) {
+		struct extra_pair *e = &p->extra[i];
+
+		snprintf(e->sym, sizeof(e->sym), "%s", extra[i]);
+		rb_kprobe_extra_event(e->sym, false, e->ev_in,
+				      sizeof(e->ev_in));
+		rb_kprobe_extra_event(e->sym, true, e->ev_out,
+				      sizeof(e->ev_out));
+	}
+	p->nr_extra = nr_extra;
 	rc = create_events(p, why, whylen);
 	if (!rc)
 		rc = start_instance(p, why, whylen);
@@ -404,18 +557,36 @@ int rb_kprobe_collect(struct rb_kprobe *p, struct rb_kprobe_result *res)
 {
 	size_t len;
 	char *text = read_pipe(p, &len);
+	const char *syms[RB_KPROBE_MAX_EXTRA];
+	size_t i;
 
 	if (!text) {
 		memset(res, 0, sizeof(*res));
 		return errno ? -errno : -EIO;
 	}
-	rb_kprobe_parse(text, res);
+	for (i = 0; i < p->nr_extra; i++)
+		syms[i] = p->extra[i].sym;
+	rb_kprobe_parse_extra(text, syms, p->nr_extra, res);
 	free(text);
 	return 0;
 }
 
+/* Remove what was created of one pair, exit first; free both. */
+static void destroy_pair(struct tracefs_dynevent *in, bool in_created,
+			 struct tracefs_dynevent *out, bool out_created)
+{
+	if (out_created)
+		tracefs_dynevent_destroy(out, true);
+	if (in_created)
+		tracefs_dynevent_destroy(in, true);
+	tracefs_dynevent_free(in);
+	tracefs_dynevent_free(out);
+}
+
 void rb_kprobe_close(struct rb_kprobe *p)
 {
+	size_t i;
+
 	if (!p)
 		return;
 	if (p->pipe_fd >= 0)
@@ -424,15 +595,14 @@ void rb_kprobe_close(struct rb_kprobe *p)
 		write_file(p->inst, "tracing_on", "0");
 		enable_event(p, EV_IN, "0");
 		enable_event(p, EV_OUT, "0");
+		enable_extra(p, "0");
 		tracefs_instance_destroy(p->inst);
 		tracefs_instance_free(p->inst);
 	}
-	if (p->out_created)
-		tracefs_dynevent_destroy(p->out, true);
-	if (p->in_created)
-		tracefs_dynevent_destroy(p->in, true);
-	tracefs_dynevent_free(p->in);
-	tracefs_dynevent_free(p->out);
+	for (i = p->nr_extra; i-- > 0;)
+		destroy_pair(p->extra[i].in, p->extra[i].in_created,
+			     p->extra[i].out, p->extra[i].out_created);
+	destroy_pair(p->in, p->in_created, p->out, p->out_created);
 	if (p->mounted && umount(p->mounted))
 		rb_warning("cannot unmount %s, which the run mounted: %s",
 			   p->mounted, strerror(errno));

@@ -6,6 +6,8 @@
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+#include "results/breakdown.h"
+#include "run/bd-probes.h"
 #include "run/dyndbg.h"
 #include "run/kmsg-window.h"
 #include "run/kprobe.h"
@@ -23,6 +25,10 @@ struct rb_timing {
 	bool kmsg_on;
 	struct rb_kmsg_window kmsg;
 	struct rb_kprobe *probe;
+	bool breakdown; /* --breakdown asked for */
+	unsigned int bd_probed; /* functions with a pair, by bit */
+	int bd_slot[RB_NR_BD]; /* index in the probe's extra pairs */
+	char bd_why[RB_NR_BD][RB_BD_WHY_LEN]; /* for the absent ones */
 };
 
 static int bitno(unsigned int bit)
@@ -131,12 +137,66 @@ static void open_kmsg(struct rb_timing *t, const char *root)
 	t->active |= RB_SRC_MEMMAP_MS;
 }
 
+/*
+ * The --breakdown pairs to create next to the memmap pair: the functions
+ * of the set this kernel has. Returns how many went into @syms.
+ */
+static int plan_breakdown(struct rb_timing *t, const char *root,
+			  char syms[RB_NR_BD][RB_BD_SYM_LEN],
+			  const char *list[RB_NR_BD], char *err, size_t len)
+{
+	int found = rb_bd_resolve(root, syms, t->bd_why), fn, n = 0;
+
+	if (found < 0) {
+		snprintf(err, len, "--breakdown: %s", t->bd_why[0]);
+		return found;
+	}
+	for (fn = 0; fn < RB_NR_BD; fn++) {
+		t->bd_slot[fn] = -1;
+		if (!(found & (1 << fn))) {
+			rb_dbg("--breakdown: %s", t->bd_why[fn]);
+			continue;
+		}
+		t->bd_slot[fn] = n;
+		list[n++] = syms[fn];
+	}
+	t->bd_probed = found;
+	return n;
+}
+
+static int open_probe(struct rb_timing *t, const char *root,
+		      const struct rb_timing_helpers *plan, char *err,
+		      size_t len)
+{
+	char syms[RB_NR_BD][RB_BD_SYM_LEN], why[256] = "";
+	const char *list[RB_NR_BD];
+	int n = 0, rc;
+
+	if (t->breakdown) {
+		n = plan_breakdown(t, root, syms, list, err, len);
+		if (n < 0)
+			return n;
+	}
+	rc = rb_kprobe_open(&t->probe, plan->probe_group, plan->probe_inst,
+			    list, n, why, sizeof(why));
+	if (!rc) {
+		t->active |= RB_SRC_MEMMAP_NS;
+		return 0;
+	}
+	set_why(t, RB_SRC_MEMMAP_NS, why);
+	t->bd_probed = 0;
+	if (!t->breakdown)
+		return 0;
+	/* Asked for by name: no breakdown is no run. */
+	snprintf(err, len, "--breakdown: %s", why);
+	return rc;
+}
+
 int rb_timing_open(struct rb_timing **out, unsigned int mask, bool is_auto,
-		   const char *root, const struct rb_timing_helpers *plan,
-		   char *err, size_t len)
+		   bool breakdown, const char *root,
+		   const struct rb_timing_helpers *plan, char *err, size_t len)
 {
 	struct rb_timing *t = calloc(1, sizeof(*t));
-	char why[256] = "";
 	unsigned int bit;
 	int rc;
 
@@ -149,15 +209,15 @@ int rb_timing_open(struct rb_timing **out, unsigned int mask, bool is_auto,
 	t->dyndbg.lock_fd = -1;
 	t->want = mask;
 	t->is_auto = is_auto;
+	t->breakdown = breakdown && (mask & RB_SRC_MEMMAP_NS);
 	if (mask & RB_SRC_MEMMAP_MS)
 		open_kmsg(t, root);
 	if (mask & RB_SRC_MEMMAP_NS) {
-		rc = rb_kprobe_open(&t->probe, plan->probe_group,
-				    plan->probe_inst, why, sizeof(why));
-		if (rc)
-			set_why(t, RB_SRC_MEMMAP_NS, why);
-		else
-			t->active |= RB_SRC_MEMMAP_NS;
+		rc = open_probe(t, root, plan, err, len);
+		if (rc) {
+			rb_timing_close(t);
+			return rc;
+		}
 	}
 	t->active |= mask & RB_SRC_WALL;
 
@@ -242,6 +302,12 @@ void rb_timing_note_missing(const struct rb_timing *t,
 			    struct rb_config_result *cfg)
 {
 	unsigned int bit;
+	int fn;
+
+	cfg->settings.breakdown = t->bd_probed;
+	for (fn = 0; t->breakdown && fn < RB_NR_BD; fn++)
+		if (!(t->bd_probed & (1u << fn)) && !cfg->bd_missing[fn])
+			cfg->bd_missing[fn] = strdup(t->bd_why[fn]);
 
 	for (bit = 1; bit & RB_SRC_ALL; bit <<= 1) {
 		if (t->active & bit)
@@ -303,6 +369,31 @@ static void collect_kmsg(struct rb_timing *t, uint64_t expected,
 	s->kernel_ts_usec = kr.ts_usec;
 }
 
+/* Every probed function of --breakdown, also one a bind did not call. */
+static void collect_breakdown(const struct rb_timing *t,
+			      const struct rb_kprobe_result *pr,
+			      struct rb_sample *s, struct rb_warnings *w)
+{
+	unsigned int unpaired = 0;
+	int fn;
+
+	for (fn = 0; fn < RB_NR_BD; fn++) {
+		const struct rb_kprobe_calls *c;
+
+		if (!(t->bd_probed & (1u << fn)))
+			continue;
+		c = &pr->extra[t->bd_slot[fn]];
+		s->bd_have |= 1u << fn;
+		s->bd[fn].ns = c->total_ns;
+		s->bd[fn].calls = c->nr_calls;
+		unpaired += c->unpaired;
+	}
+	if (unpaired && !rb_warnings_has(w, "breakdown-unpaired"))
+		rb_warnings_add(w, "breakdown-unpaired",
+				"%u --breakdown entries/exits without a partner in a bind (events lost?)",
+				unpaired);
+}
+
 static void collect_probe(struct rb_timing *t, struct rb_sample *s,
 			  struct rb_warnings *w)
 {
@@ -314,6 +405,7 @@ static void collect_probe(struct rb_timing *t, struct rb_sample *s,
 			"reading the trace instance failed: %s", strerror(-rc));
 		return;
 	}
+	collect_breakdown(t, &pr, s, w);
 	if (pr.unpaired && !rb_warnings_has(w, "probe-unpaired"))
 		rb_warnings_add(w, "probe-unpaired",
 				"%u kprobe entries/exits without a partner in a bind (events lost?)",

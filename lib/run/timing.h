@@ -48,12 +48,17 @@ unsigned int rb_eta_seconds(unsigned int done, unsigned int total,
 
 /*
  * Set up the sources in @mask below @root (see sysroot.h), with the names
- * @plan chose (rb_timing_plan). Returns 0 when at least one works,
- * -ENOENT when none does (reason in @err).
+ * @plan chose (rb_timing_plan). @breakdown (with the probe source in
+ * @mask) adds a kprobe pair per function of results/breakdown.h that the
+ * kernel has, in the probe source's group: the record's group name
+ * covers them, so the repair removes them too. Returns 0 when at least
+ * one source works, -ENOENT when none does, or -errno when @breakdown
+ * cannot be had (reason in @err).
  */
 int rb_timing_open(struct rb_timing **out, unsigned int mask, bool is_auto,
-		   const char *root, const struct rb_timing_helpers *plan,
-		   char *err, size_t len);
+		   bool breakdown, const char *root,
+		   const struct rb_timing_helpers *plan, char *err,
+		   size_t len);
 
 /* The sources asked for, and those that work: masks of enum rb_source. */
 unsigned int rb_timing_wanted(const struct rb_timing *t);
@@ -73,7 +78,10 @@ void rb_timing_plan(unsigned int mask, const char *root,
  */
 int rb_timing_repair(const struct rb_timing_helpers *h, const char *root);
 
-/* Record the reasons for the missing sources in @cfg. */
+/*
+ * Record the reasons for the missing sources in @cfg, and with
+ * --breakdown the functions probed and why the others are not.
+ */
 void rb_timing_note_missing(const struct rb_timing *t,
 			    struct rb_config_result *cfg);
 
@@ -82,7 +90,8 @@ int rb_timing_arm(struct rb_timing *t);
 
 /*
  * Right after a bind: fill @s's kernel-side fields (memmap_ms,
- * memmap_ns, nr_pages, nr_ranges, seq, kernel_ts_usec); warnings go to @w.
+ * memmap_ns, nr_pages, nr_ranges, seq, kernel_ts_usec, the breakdown);
+ * warnings go to @w.
  */
 void rb_timing_collect(struct rb_timing *t, uint64_t expected,
 		       struct rb_sample *s, struct rb_warnings *w);

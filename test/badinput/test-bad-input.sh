@@ -115,6 +115,35 @@ mutate()
 	    d["configurations"] = [{}] * 65537
 	elif what == "samples-cap":
 	    cfg["samples"] = [{}] * 1048577
+	elif what.startswith("bd-"):
+	    # --breakdown: every sample a 30 ms bind, 20 ms of it in
+	    # memremap_pages; then one value made wrong.
+	    cfg["settings"]["timing"].append("bind_ns")
+	    cfg["settings"]["breakdown"] = ["memremap_pages"]
+	    for s in cfg["samples"]:
+	        s["bind_ns"] = 30000000
+	        s["breakdown"] = {"memremap_pages":
+	                          {"ns": 20000000, "calls": 1, "share": 2 / 3}}
+	    t = cfg["samples"][0]["breakdown"]["memremap_pages"]
+	    if what == "bd-unknown-fn":
+	        cfg["samples"][0]["breakdown"] = {"__init_zone_device_page": t}
+	    elif what == "bd-calls-zero":
+	        t["calls"] = 0
+	    elif what == "bd-calls-huge":
+	        t["calls"] = 99999999
+	    elif what == "bd-ns-negative":
+	        t["ns"] = -1
+	    elif what == "bd-ns-string":
+	        t["ns"] = "20000000"
+	    elif what == "bd-share-wrong":
+	        t["share"] = 0.5
+	    elif what == "bd-not-listed":
+	        del cfg["settings"]["breakdown"]
+	    elif what == "bd-settings-unknown":
+	        cfg["settings"]["breakdown"] = ["memremap_pagez"]
+	    elif what == "bd-missing-probed":
+	        cfg["breakdown_missing"] = [{"function": "memremap_pages",
+	                                     "reason": "x"}]
 	json.dump(d, sys.stdout)
 	EOF
 }

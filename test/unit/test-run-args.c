@@ -131,6 +131,15 @@ static void test_run_args(void)
 	CHECK(parse(&rb_ndctl_prog, &o, "--timing", "kmsg,kmsg", "0.0", NULL) ==
 		      2,
 	      "run: --timing refuses duplicates");
+	CHECK(parse(&rb_ndctl_prog, &o, "--breakdown", "0.0", NULL) == -1 &&
+		      o.breakdown,
+	      "run: --breakdown with the default sources");
+	CHECK(parse(&rb_ndctl_prog, &o, "--breakdown", "--timing", "kmsg,wall",
+		    "0.0", NULL) == 2,
+	      "run: --breakdown needs the probe source");
+	CHECK(parse(&rb_daxctl_prog, &o, "--breakdown", "--timing", "probe",
+		    "0.0", NULL) == 2,
+	      "run: --breakdown needs the wall source");
 	CHECK(parse(&rb_ndctl_prog, &o, "namespace0.0", "all", NULL) == 2,
 	      "run: all does not combine with names");
 	CHECK(parse(&rb_ndctl_prog, &o, "dax0.0", NULL) == 2,
