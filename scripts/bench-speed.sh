@@ -6,8 +6,8 @@
 # 16 GiB, fsdax map=dev and devdax align=2M); see doc/speed.md.  How the
 # cost grows with the work: per size, the memmap time, the bind time and
 # the tool's own time per cycle over the raw sysfs floor.  The series'
-# 100 GiB is a separate step (--sizes 100G: about 4.5 GiB of free memory
-# and 4.2 GiB free in /dev/shm, and some 10 minutes under TCG).  A benchmark,
+# 100 GiB is a separate step (--sizes 100G: about 4.3 GiB of free memory
+# and 4.1 GiB free in /dev/shm, and some 10 minutes under TCG).  A benchmark,
 # not a test: it prints tables and fails only when a VM or a guest check
 # fails.
 set -euo pipefail

@@ -22,7 +22,7 @@
 #   --new-kernel K   the kernel under evaluation, the same forms (default
 #                    6.12)
 #   --size NG        the emulated NVDIMM (default 4G; 100G is the series'
-#                    size: it needs about 4.5 GiB of free memory and 4.2 GiB
+#                    size: it needs about 4.3 GiB of free memory and 4.1 GiB
 #                    free in /dev/shm)
 #   --boots K        boot each kernel K times, alternating base and new
 #                    (default 1); the comparison takes the boot as its unit
