@@ -325,6 +325,11 @@ qemu_command()
 	# A loaded host delays the emulated timer; without this the guest
 	# sometimes panics with "IO-APIC + timer doesn't work".
 	append+=" no_timer_check rb_accel=$accel"
+	# Hot-added memory (kmem's system-ram) stays offline until daxctl
+	# onlines it, movable: Debian's 6.12 onlines it at once by default
+	# (MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO), into ZONE_NORMAL, where the
+	# kernel's own allocations then refuse the offline (EBUSY).
+	append+=" memhp_default_state=offline"
 	[ "$dyndbg" = 0 ] ||
 		append+=' dyndbg="func memmap_init_zone_device +p"'
 
