@@ -6,8 +6,8 @@
 # 16 GiB, fsdax map=dev and devdax align=2M); see doc/speed.md.  How the
 # cost grows with the work: per size, the memmap time, the bind time and
 # the tool's own time per cycle over the raw sysfs floor.  The series'
-# 100 GiB is a separate step (--sizes 100G: about 4.5 GiB of free memory
-# and 4.2 GiB free in /dev/shm, and some 10 minutes under TCG).  A benchmark,
+# 100 GiB is a separate step (--sizes 100G: about 4.3 GiB of free memory
+# and 4.1 GiB free in /dev/shm, and some 10 minutes under TCG).  A benchmark,
 # not a test: it prints tables and fails only when a VM or a guest check
 # fails.
 set -euo pipefail
@@ -19,23 +19,28 @@ usage()
 	cat <<USAGE
 usage: bench-speed.sh [--build DIR] [--runs N] [--modes LIST] [--no-diag]
                       [--timeout S] [--icount] [--sizes LIST]
+                      [--kernel K] [--methods LIST] [--results DIR]
 
   --build DIR    meson build directory, set up when missing
                  (default \$RB_BUILD or SRC/build-bench)
   --runs N       measured rebinds per method and mode (default 20, >= 10)
   --modes LIST   fsdax,devdax (default both; one VM each)
   --sizes LIST   NVDIMM sizes (default 1G,4G,16G; 100G as its own step)
+  --kernel K     the guest kernel, as run-in-vm.sh --kernel (default 6.1)
+  --methods LIST guest-speed.sh methods per VM (default all; floor-c,tool
+                 is enough for the growth table and quicker at 100G)
   --no-diag      skip the third VM (system-call breakdown of a tool cycle,
                  kernel time with and without the kprobe pair)
   --timeout S    per VM at 4G (default 240; TCG on a busy host is slow),
                  scaled with the size
-  --icount       guest time from the instruction count (run-in-vm.sh
-                 --icount): cycle times in emulated time, which the host's
-                 load does not stretch; the tool/floor ratio then compares
-                 work done, not the luck of scheduling
+  --icount       guest time from the instruction count at a fixed 8 ns
+                 per instruction (run-in-vm.sh --icount-shift 3): cycle
+                 times in emulated time, which the host's load does not
+                 stretch; the tool/floor ratio then compares work done,
+                 not the luck of scheduling
 
-Results: DIR/vm-runs/speed-{fsdax,devdax}-SIZE/ and speed-diag/, the
-tables on stdout.
+Results: RESULTS/speed-{fsdax,devdax}-SIZE/ and speed-diag/ (--results,
+default DIR/vm-runs), the tables on stdout.
 USAGE
 }
 
@@ -46,6 +51,9 @@ sizes=1G,4G,16G
 diag=1
 timeout=240
 icount=()
+kernel=6.1
+methods=
+results=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build)	build=${2:?}; shift 2 ;;
@@ -54,13 +62,17 @@ while [ $# -gt 0 ]; do
 	--sizes)	sizes=${2:?}; shift 2 ;;
 	--no-diag)	diag=0; shift ;;
 	--timeout)	timeout=${2:?}; shift 2 ;;
-	--icount)	icount=(--icount); shift ;;
+	--icount)	icount=(--icount-shift 3); shift ;;
+	--kernel)	kernel=${2:?}; shift 2 ;;
+	--methods)	methods=${2:?}; shift 2 ;;
+	--results)	results=${2:?}; shift 2 ;;
 	-h|--help)	usage; exit 0 ;;
 	*)		usage >&2; exit 2 ;;
 	esac
 done
 [[ $runs =~ ^[1-9][0-9]+$ ]] || { usage >&2; exit 2; }
 [[ $sizes =~ ^[1-9][0-9]*G(,[1-9][0-9]*G)*$ ]] || { usage >&2; exit 2; }
+[[ $methods =~ ^([a-z-]+(,[a-z-]+)*)?$ ]] || { usage >&2; exit 2; }
 
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" -Dwerror=true >/dev/null
@@ -68,6 +80,9 @@ fi
 ninja -C "$build" ndctl-plugin/ndctl-rebind-bench test/vm/rb-speed-floor \
 	>/dev/null
 build=$(cd "$build" && pwd)
+results=${results:-$build/vm-runs}
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
 
 vm()		# NAME SIZE GUEST-ARGS...
 {
@@ -75,26 +90,26 @@ vm()		# NAME SIZE GUEST-ARGS...
 
 	shift 2
 	"$top/test/vm/run-in-vm.sh" --build "$build" --size "$size" \
-		"${icount[@]}" --timeout $((timeout + timeout * gib / 8)) \
-		--out "$build/vm-runs/speed-$name" \
-		-- guest-speed.sh "$@" >"$build/vm-runs/speed-$name.tap" || {
+		--kernel "$kernel" "${icount[@]}" --timeout $((timeout + timeout * gib / 8)) \
+		--out "$results/speed-$name" \
+		-- guest-speed.sh "$@" >"$results/speed-$name.tap" || {
 		echo "bench-speed: the $name VM failed;" \
-			"see $build/vm-runs/speed-$name.tap" >&2
+			"see $results/speed-$name.tap" >&2
 		return 1
 	}
 }
 
-mkdir -p "$build/vm-runs"
 dirs=()
 for size in ${sizes//,/ }; do
 	for m in ${modes//,/ }; do
-		vm "$m-$size" "$size" "$m" "$runs"
-		dirs+=("$build/vm-runs/speed-$m-$size")
+		# shellcheck disable=SC2086 # the methods are words
+		vm "$m-$size" "$size" "$m" "$runs" ${methods//,/ }
+		dirs+=("$results/speed-$m-$size")
 	done
 done
 if [ "$diag" = 1 ]; then
 	vm diag 4G fsdax "$runs" trace probe-ab
-	dirs+=("$build/vm-runs/speed-diag")
+	dirs+=("$results/speed-diag")
 fi
 
 python3 - "${dirs[@]}" <<'PY'
@@ -199,14 +214,20 @@ def table(d, mode, size):
             m, c[0], fmt(c, True), fmt(own), out, gap, fmt(mm), fixed,
             ",".join(map(str, pages))))
     if "tool" in cyc and "floor-c" in cyc:
-        tb = []
+        tb, tm, pg = [], [], set()
         for b in (1, 2):
             f = os.path.join(d, "%s-tool-%d.json" % (mode, b))
             if os.path.exists(f):
                 with open(f) as fd:
-                    tb += [x["bind_ns"] / 1e6 for x in
-                           json.load(fd)["configurations"][0]["samples"]]
-        GROWTH.append((size, mode, mms["tool"], stats(tb), cyc["tool"][1] -
+                    smp = json.load(fd)["configurations"][0]["samples"]
+                tb += [x["bind_ns"] / 1e6 for x in smp]
+                # The kprobe pair's figure when the tool had it; the
+                # kernel line's (whole jiffies) otherwise.
+                tm += [x.get("memmap_ns", x["memmap_ms"] * 1e6) / 1e6
+                       for x in smp]
+                pg |= set(x["nr_pages"] for x in smp)
+        GROWTH.append((size, mode, ",".join(map(str, sorted(pg))),
+                       stats(tm), stats(tb), cyc["tool"][1] -
                        cyc["floor-c"][1], cyc["tool"][1] / cyc["floor-c"][1]))
     print("ratios of mean cycle times, 95% interval:")
     for a, b, target in (("tool", "floor-c", "<= 1.10"),
@@ -314,12 +335,15 @@ for d in sys.argv[1:]:
     table(d, mode, size)
 
 if GROWTH:
-    print("\nCost as the work grows (tool, steady state; ms per rebind)")
-    print("%-6s %-7s %-15s %-17s %-14s %s" % (
-        "size", "mode", "memmap (kmsg)", "bind (wall)",
+    print("\nCost as the work grows (tool, steady state; ms per rebind;"
+          " tool - floor: its cycle time over the raw sysfs floor's)")
+    print("%-6s %-7s %-9s %-17s %-8s %-17s %-14s %s" % (
+        "size", "mode", "pages", "memmap ms", "ns/page", "bind ms",
         "tool - floor", "tool / floor"))
     key = lambda g: (int(g[0][:-1]), g[1])
-    for size, mode, mm, own, over, r in sorted(GROWTH, key=key):
-        print("%-6s %-7s %-15s %-17s %-14s %.2f" % (
-            size, mode, fmt(mm), fmt(own), "%+.1f" % over, r))
+    for size, mode, pg, mm, bind, over, r in sorted(GROWTH, key=key):
+        npg = int(pg.split(",")[0])
+        print("%-6s %-7s %-9s %-17s %-8.1f %-17s %-14s %.3f" % (
+            size, mode, pg, fmt(mm), mm[1] * 1e6 / npg, fmt(bind),
+            "%+.1f ms" % over, r))
 PY

@@ -52,6 +52,10 @@ usage: run-in-vm.sh [options] -- GUEST_SCRIPT [ARG...]
                       interrupts stay consistent whatever the host's load,
                       so the kernel's jiffies figure can be checked against
                       the kprobe pair; the guest sees rb_clock=icount
+  --icount-shift N    --icount with a fixed rate, 2^N ns per instruction (0-10)
+                      instead of shift=auto, which doubles or halves the
+                      rate to follow real time when the host's load changes
+                      and so makes one bind twice or four times another
   --timeout SECONDS   kill the VM after this long (default 120), times
                       \$RB_VM_TIMEOUT_FACTOR (default 1) on a loaded host
                       (with meson test --timeout-multiplier)
@@ -108,6 +112,7 @@ disk_size=
 boots=1
 boot=1
 icount=0
+icount_shift=auto
 timeout=120
 out=
 build=${RB_BUILD:-$srcroot/build}
@@ -137,6 +142,7 @@ parse_args()
 		--disk)		disk_size=${2:?}; shift 2 ;;
 		--boots)	boots=${2:?}; shift 2 ;;
 		--icount)	icount=1; shift ;;
+		--icount-shift)	icount=1; icount_shift=${2:?}; shift 2 ;;
 		--timeout)	timeout=${2:?}; shift 2 ;;
 		--out)		out=${2:?}; shift 2 ;;
 		--build)	build=${2:?}; shift 2 ;;
@@ -166,6 +172,8 @@ parse_args()
 	esac
 	[[ $size =~ ^[1-9][0-9]*G$ ]] ||
 		usage_error "--size must be like 1G, 4G or 100G"
+	[[ $icount_shift =~ ^(auto|[0-9]|10)$ ]] ||
+		usage_error "--icount-shift takes 0 to 10"
 	gib=${size%G}
 	case $accel in
 	auto)	accel=tcg
@@ -256,10 +264,12 @@ write_vm_json()
 	jq -n --arg spec "$kernel_spec" --arg release "$kver" \
 		--arg build "$src" --arg accel "$accel" --arg pmem "$pmem" \
 		--arg size "$size" --argjson nvdimms "$nvdimms" \
-		--arg icount "$icount" \
+		--arg icount "$icount" --arg shift "$icount_shift" \
 		'{kernel: $spec, release: $release,
 		  build: (if $build == "" then null else $build end),
-		  accel: $accel, icount: ($icount == "1"), pmem: $pmem,
+		  accel: $accel, icount: ($icount == "1"),
+		  icount_shift: (if $icount == "1" then $shift else null end),
+		  pmem: $pmem,
 		  size: $size, nvdimms: $nvdimms}' >"$out/vm.json"
 }
 
@@ -336,6 +346,11 @@ qemu_command()
 	# A loaded host delays the emulated timer; without this the guest
 	# sometimes panics with "IO-APIC + timer doesn't work".
 	append+=" no_timer_check rb_accel=$accel"
+	# Hot-added memory (kmem's system-ram) stays offline until daxctl
+	# onlines it, movable: Debian's 6.12 onlines it at once by default
+	# (MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO), into ZONE_NORMAL, where the
+	# kernel's own allocations then refuse the offline (EBUSY).
+	append+=" memhp_default_state=offline"
 	[ "$dyndbg" = 0 ] ||
 		append+=' dyndbg="func memmap_init_zone_device +p"'
 	# Unknown to the kernel, so in /init's environment.
@@ -422,7 +437,7 @@ qemu_command()
 		# so jiffies lag the clocksource by whole ticks; counted
 		# instructions drive every guest clock alike. sleep=off: an
 		# idle guest jumps to its next timer instead of waiting.
-		qemu+=(-icount "shift=auto,sleep=off")
+		qemu+=(-icount "shift=$icount_shift,sleep=off")
 		append+=" rb_clock=icount"
 	fi
 	[ -z "$extra_append" ] || append+=" $extra_append"
