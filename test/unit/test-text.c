@@ -26,23 +26,10 @@
 
 typedef void (*putter)(FILE *, const char *);
 
-static char *put_to_string(putter put, const char *s)
-{
-	char *buf = NULL;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	put(f, s);
-	fclose(f);
-	return buf;
-}
-
 static void check_put(putter put, const char *in, const char *want,
 		      const char *what)
 {
-	char *got = put_to_string(put, in);
+	char *got = rb_escape(put, in);
 
 	if (!CHECK(got && !strcmp(got, want), "%s", what))
 		printf("# got  \"%s\"\n# want \"%s\"\n", got ? got : "(null)",
