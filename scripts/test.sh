@@ -53,7 +53,7 @@ run_suite unit-memcheck build-ci --suite memcheck \
 	--wrapper "valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
 
 if [ -x "$top/test/fuzz/run-fuzz.sh" ]; then
-	"$top/test/fuzz/run-fuzz.sh" --seconds "${RB_FUZZ_SECONDS:-30}" \
+	"$top/test/fuzz/run-fuzz.sh" --seconds "${RB_FUZZ_SECONDS:-20}" \
 		>> "$results" || failed_steps="$failed_steps fuzz"
 fi
 
