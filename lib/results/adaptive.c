@@ -7,6 +7,7 @@
 #include "results/loader.h"
 #include "results/stats.h"
 #include "util/json.h"
+#include "util/util.h"
 
 /* Indexed by enum rb_adaptive_stop; the schema's enum of "stopped". */
 static const char *const stop_names[] = {
@@ -17,7 +18,7 @@ static const char *const stop_names[] = {
 static const enum rb_source order[] = {
 	RB_SRC_MEMMAP_NS, RB_SRC_MEMMAP_MS, RB_SRC_BIND_NS,
 };
-#define NR_ORDER (sizeof(order) / sizeof(order[0]))
+#define NR_ORDER ARRAY_SIZE(order)
 
 /* Written with every digit a request has, achieved figures with 10. */
 #define REQ_DIGITS 15

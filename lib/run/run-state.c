@@ -16,6 +16,7 @@
 #include "util/file-io.h"
 #include "util/json.h"
 #include "util/sysroot.h"
+#include "util/util.h"
 
 static volatile sig_atomic_t got_signal;
 
@@ -34,7 +35,7 @@ int rb_signals_install(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR */
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		if (sigaction(sigs[i], &sa, NULL))
 			return -errno;
 	return 0;
